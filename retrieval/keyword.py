@@ -1,0 +1,67 @@
+"""BM25 keyword index over the stored chunks (bm25s), so exact names are found."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+
+
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # pragma: no cover - PyStemmer is a dependency; degrade gracefully
+        return None
+
+
+class KeywordIndex:
+    """Scores chunks by BM25 over headline and text."""
+
+    def __init__(self, chunks: Iterable[Chunk]):
+        import bm25s
+
+        self._bm25s = bm25s
+        self.stemmer = _stemmer()
+        self.chunks: list[Chunk] = list(chunks)
+        self.days = np.array(
+            [int(c.metadata.get("published_day", -1)) for c in self.chunks], dtype=np.int64
+        )
+        self.index = bm25s.BM25()
+        if self.chunks:
+            corpus = [f"{c.title}\n{c.text}" for c in self.chunks]
+            self.index.index(self.tokenize(corpus), show_progress=False)
+        log.info("keyword index: %d chunks", len(self.chunks))
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        return self._bm25s.tokenize(
+            texts,
+            stopwords="en",
+            stemmer=self.stemmer,
+            return_ids=False,
+            show_progress=False,
+        )
+
+    def terms(self, text: str) -> list[str]:
+        """The stemmed content words of a text, as the index sees them."""
+        return self.tokenize([text])[0]
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Return (chunk position, BM25 score) of the best k chunks, positives only."""
+        if not self.chunks:
+            return []
+        tokens = self.tokenize([query])
+        if not tokens[0]:
+            return []
+        k = min(k, len(self.chunks))
+        weight = None if mask is None else mask.astype(np.float32)
+        docs, scores = self.index.retrieve(
+            tokens, k=k, show_progress=False, weight_mask=weight, n_threads=0
+        )
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]

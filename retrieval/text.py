@@ -1,0 +1,33 @@
+"""Sentence splitting shared by chunking (ingest) and answer composition (retrieval)."""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = (
+    "mr|mrs|ms|dr|prof|sr|jr|st|mt|gen|gov|sen|rep|lt|col|sgt|capt|inc|corp|ltd|co|no|vs|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|u\\.s|u\\.k|e\\.g|i\\.e|etc|al"
+)
+# End of a sentence: . ! ? (and closing quotes) followed by space and a capital, digit or quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREV_BEFORE = re.compile(rf"^(?:(?:{_ABBREVIATIONS})|[A-Z])\.$", re.IGNORECASE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, paragraph by paragraph, sparing common abbreviations."""
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = " ".join(paragraph.split())
+        start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
+            sentence = paragraph[start : match.start()] + match["close"]
+            words = sentence.split()
+            # "Dr. Smith" or "J. Doe": not an end of sentence; wait for the next one.
+            if not words or _ABBREV_BEFORE.match(words[-1]):
+                continue
+            sentences.append(sentence.strip())
+            start = match.end()
+        rest = paragraph[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences

@@ -1,0 +1,65 @@
+"""The `newsbot` command as a user runs it: exit codes, JSON shapes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import EXAMPLES
+
+
+def newsbot(*args: str, data_dir, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def test_ask_json_shape(samples_newsbot, samples_dir):
+    result = newsbot(
+        "ask", "How many teaching vacancies did Pinebrook have?", "--json", data_dir=samples_dir
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) >= {"text", "refused", "citations"}
+    assert not answer["refused"]
+    assert "27" in answer["text"]
+    assert set(answer["citations"][0]) >= {"n", "title", "source", "published_at", "url", "path"}
+
+
+def test_as_of_hides_later_articles(samples_newsbot, samples_dir):
+    # The ferries' first-year report is dated 2025-09-14; a day before, it does not exist.
+    question = "How many passengers did the electric ferries carry in their first year?"
+    later = json.loads(newsbot("ask", question, "--json", data_dir=samples_dir).stdout)
+    earlier = json.loads(
+        newsbot("ask", question, "--json", "--as-of", "2025-09-13", data_dir=samples_dir).stdout
+    )
+    assert any(c["published_at"] == "2025-09-14" for c in later["citations"])
+    assert all(c["published_at"] < "2025-09-14" for c in earlier["citations"])
+
+
+def test_stats_and_ingest_counts(tmp_path):
+    result = newsbot("ingest", str(EXAMPLES), "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["added"] >= 15 and counts["failed"] == 0
+    again = json.loads(newsbot("ingest", str(EXAMPLES), "--json", data_dir=tmp_path).stdout)
+    assert again["added"] == 0 and again["unchanged"] == counts["added"]
+    stats = json.loads(newsbot("stats", "--json", data_dir=tmp_path).stdout)
+    assert stats["articles"] == counts["added"]
+    assert stats["first_published"] <= stats["last_published"]
+
+
+def test_errors_are_one_clear_line(tmp_path):
+    result = newsbot("ingest", str(tmp_path / "nope"), data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "nope: no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    bad = newsbot("ask", "anything", "--as-of", "yesterday", data_dir=tmp_path)
+    assert bad.returncode == 2 and "not a date" in bad.stderr
