@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from retrieval.compose import ExtractiveComposer
+from retrieval.compose import Composer, ExtractiveComposer
 from retrieval.embeddings import Embedder
 from retrieval.search import DateWindow, Hit, HybridSearcher
 from retrieval.settings import RetrievalSettings
@@ -104,15 +104,18 @@ class Newsbot:
         embedder: Embedder | None = None,
         store: Store | None = None,
         today: Callable[[], date] = date.today,
+        composer: Composer | None = None,
     ):
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embedding_model, settings.device)
         self.store = store or Store(settings, self.embedder)
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today
-        self.composer = ExtractiveComposer(
+        self.extractive = ExtractiveComposer(
             terms=lambda text: self.searcher.keyword.terms(text), split=split_sentences
         )
+        # Composer selection: extractive unless a chat model is configured (NEWSBOT_LLM).
+        self.composer: Composer = composer or self.extractive
         self.retriever = news_retriever(self.searcher, settings.top_k)
 
     def retrieve(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None):
@@ -129,8 +132,9 @@ class Newsbot:
         question = " ".join(question.split())
         if not question:
             return Answer(text="Please ask a question about the news.", citations=[], refused=True)
-        hits = self.retrieve(question, history, as_of)
-        return self.composer.compose(question, hits)
+        day = as_of or self.today()
+        hits = self.retrieve(question, history, day)
+        return self.composer.compose(question, hits, history=history, as_of=day)
 
     def warm_up(self) -> None:
         """Load the model and build the keyword index now rather than on the first question."""

@@ -6,15 +6,29 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from retrieval.search import Hit
-from retrieval.types import Answer, Chunk, Citation
+from retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
 MAX_BODY_WORDS = 75
 MAX_SENTENCE_WORDS = 40
 
 Terms = Callable[[str], list[str]]
+
+
+class Composer(Protocol):
+    """Turns retrieved hits into an Answer; the extractive one is the offline default."""
+
+    def compose(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+    ) -> Answer: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,14 @@ class ExtractiveComposer:
         found.sort(key=lambda c: c.score, reverse=True)
         return found, q_terms
 
-    def compose(self, question: str, hits: Sequence[Hit]) -> Answer:
+    def compose(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+    ) -> Answer:
+        """Answer from the hits alone; history and as_of are for composers that write prose."""
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
         found, q_terms = self.candidates(question, hits)
