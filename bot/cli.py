@@ -189,6 +189,8 @@ def configure_logging(verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # bm25s sets its own logger to DEBUG; keep it at our level.
+    logging.getLogger("bm25s").setLevel(logging.INFO if verbose else logging.WARNING)
     if not verbose:
         for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
