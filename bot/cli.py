@@ -32,9 +32,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add or update articles from files and folders")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or globs")
+    ingest.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, folders, globs, feed or page URLs"
+    )
     ingest.add_argument("--prune", action="store_true", help="drop articles no longer there")
     ingest.add_argument("--json", action="store_true", help="print the counts as JSON")
+    ingest.add_argument(
+        "--watch", action="store_true", help="keep ingesting as files change (Ctrl-C stops)"
+    )
+    ingest.add_argument(
+        "--interval", type=float, help="seconds between watch passes (default 60, for feeds)"
+    )
+    ingest.add_argument(
+        "--wait", action="store_true", help="wait for a running ingest instead of failing"
+    )
     ingest.set_defaults(run=run_ingest)
 
     ask = commands.add_parser("ask", help="answer one question and exit")
@@ -55,7 +66,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     telegram = commands.add_parser("telegram", help="run the Telegram bot (token from settings)")
     telegram.set_defaults(run=run_telegram)
+
+    evaluate = commands.add_parser(
+        "eval", help="score answers on dated questions (ingests the articles first)"
+    )
+    evaluate.add_argument("--articles", required=True, help="articles .jsonl (ingested first)")
+    evaluate.add_argument("--questions", required=True, help="questions .jsonl")
+    evaluate.add_argument("--store", help="data dir of the store to (re)use; default: settings")
+    evaluate.add_argument("--out", default="eval-out", help="where report.json etc. go")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--target-tokens", type=int, default=200, help="chunk size for newly ingested articles"
+    )
+    evaluate.set_defaults(run=run_eval)
+    add_bench_parser(commands)
     return parser
+
+
+def add_bench_parser(commands: Any) -> None:
+    bench = commands.add_parser(
+        "bench", help="measure ingest and answer speed, memory and scaling (writes docs/)"
+    )
+    bench.add_argument(
+        "articles",
+        nargs="?",
+        help="articles file or folder, or a data folder holding articles.jsonl and "
+        "questions.jsonl (default: the bundled samples)",
+    )
+    bench.add_argument("--questions", help="questions .jsonl (default: found beside the articles)")
+    bench.add_argument("--out", default="docs", help="folder for bench-LABEL.json/.png")
+    bench.add_argument("--markdown", help="Markdown file to update (default: OUT/BENCHMARKS.md)")
+    bench.add_argument("--label", default="", help="name of this run in the report")
+    bench.add_argument("--repeat", type=int, default=1, help="interleaved ingest rounds")
+    bench.add_argument("--no-tutorial", action="store_true", help="skip the LangChain baseline")
+    bench.add_argument("--batch-size", type=int, default=64, help="embedding batch size")
+    bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    bench.add_argument(
+        "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"
+    )
+    bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
+    bench.add_argument("--rss-articles", default="1000,50000", help="synthetic ingest sizes")
+    bench.add_argument("--cli-repeat", type=int, default=2, help="runs of each CLI timing")
+    bench.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    bench.set_defaults(run=run_bench)
 
 
 def open_newsbot() -> Any:
@@ -67,74 +120,157 @@ def open_newsbot() -> Any:
 
 def run_ingest(args: argparse.Namespace) -> int:
     from ingest.indexer import Indexer, ingest_lock
+    from ingest.readers import ReadOptions
+    from ingest.settings import IngestSettings
     from retrieval.embeddings import Embedder
     from retrieval.settings import RetrievalSettings
     from retrieval.store import Store
 
-    settings = RetrievalSettings()
-    with ingest_lock(settings.data_dir):
+    settings, ingest_settings = RetrievalSettings(), IngestSettings()
+    options = ReadOptions(
+        max_bytes=int(ingest_settings.max_article_mb * 2**20),
+        fetch_timeout=ingest_settings.fetch_timeout,
+    )
+    if args.watch:
+        return watch_ingest(args, settings, ingest_settings, options)
+    with ingest_lock(settings.data_dir, wait=args.wait):
         embedder = Embedder(settings.embedding_model, settings.device)
         store = Store(settings, embedder)
-        with ingest_progress(enabled=not args.json and sys.stderr.isatty()) as on_article:
-            report = Indexer(store, on_article=on_article).ingest(args.paths, prune=args.prune)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        for line in report.failures:
-            print(f"failed: {line}", file=sys.stderr)
-        for line in report.skips:
-            print(f"skipped: {line}", file=sys.stderr)
-        print(
-            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"skipped {report.skipped}, failed {report.failed}"
-            + (f", pruned {report.pruned}" if args.prune else "")
-            + f" ({report.chunks_embedded} chunks embedded in {report.seconds:.1f}s)"
-        )
+        indexer = Indexer(store, ingest_settings.ingest_batch_chunks, options=options)
+        with ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article:
+            indexer.on_article = on_article
+            report = indexer.ingest(args.paths, prune=args.prune)
+    print_report(report, args)
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-class ingest_progress:
-    """A live counter on terminals; nothing otherwise (the summary line follows anyway)."""
+def watch_ingest(
+    args: argparse.Namespace, settings: Any, ingest_settings: Any, options: Any
+) -> int:
+    import contextlib
+    import signal
+    import threading
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.status: Any = None
+    from ingest.fetch import is_url
+    from ingest.indexer import Indexer, ingest_lock
+    from ingest.watch import watch
+    from retrieval.embeddings import Embedder
+    from retrieval.errors import IngestBusyError
+    from retrieval.store import Store
+
+    has_feeds = any(is_url(p) for p in args.paths)
+    # Files are cheap to stat, so folders are polled often; feeds are fetched less often.
+    interval = args.interval or (ingest_settings.watch_interval if has_feeds else 2.0)
+    embedder = Embedder(settings.embedding_model, settings.device)
+    store = Store(settings, embedder)
+    indexer = Indexer(store, ingest_settings.ingest_batch_chunks, options=options)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"watching {', '.join(args.paths)} every {interval:g}s; Ctrl-C stops", file=sys.stderr)
+
+    def one_pass() -> None:
+        try:
+            with (
+                ingest_lock(settings.data_dir),
+                ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article,
+            ):
+                indexer.on_article = on_article
+                report = indexer.ingest(args.paths, prune=args.prune)
+        except IngestBusyError as error:
+            print(f"newsbot: {error}; trying again in {interval:g}s", file=sys.stderr)
+            return
+        print_report(report, args)
+        sys.stdout.flush()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        watch(args.paths, one_pass, interval, stop)
+    return EXIT_OK
+
+
+def print_report(report: Any, args: argparse.Namespace) -> None:
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=None if args.watch else 2))
+        return
+    for line in report.failures:
+        print(f"failed: {line}", file=sys.stderr)
+    for line in report.skips:
+        print(f"skipped: {line}", file=sys.stderr)
+    print(
+        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"skipped {report.skipped}, failed {report.failed}"
+        + (f", pruned {report.pruned}" if args.prune else "")
+        + f" ({report.chunks_embedded} chunks embedded in {report.seconds:.1f}s)"
+    )
+
+
+class ingest_progress:
+    """A rich progress bar on terminals; otherwise a plain line every few seconds."""
+
+    PLAIN_EVERY = 10.0
+
+    def __init__(self, paths: list[str], fancy: bool):
+        self.paths = paths
+        self.fancy = fancy
+        self.progress: Any = None
 
     def __enter__(self) -> Callable[[Any], None]:
-        if not self.enabled:
-            return lambda report: None
-        from rich.console import Console
+        import time
 
-        self.status = Console(stderr=True).status("ingesting…")
-        self.status.start()
+        if not self.fancy:
+            last = [time.monotonic()]
+
+            def plain(report: Any) -> None:
+                if time.monotonic() - last[0] >= self.PLAIN_EVERY:
+                    last[0] = time.monotonic()
+                    print(f"ingest: {counts(report)}", file=sys.stderr, flush=True)
+
+            return plain
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from ingest.sources import expand
+
+        total = sum(1 for item in expand(self.paths) if not hasattr(item, "error"))
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("files"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self.progress.start()
+        task = self.progress.add_task("", total=total or None)
 
         def update(report: Any) -> None:
-            self.status.update(
-                f"ingesting… added {report.added}, updated {report.updated}, "
-                f"unchanged {report.unchanged}, failed {report.failed}"
-            )
+            self.progress.update(task, completed=report.files, description=counts(report))
 
         return update
 
     def __exit__(self, *exc: object) -> None:
-        if self.status:
-            self.status.stop()
+        if self.progress:
+            self.progress.stop()
+
+
+def counts(report: Any) -> str:
+    return (
+        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"skipped {report.skipped}, failed {report.failed}, {report.chunks_embedded} chunks"
+    )
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    from bot.render import to_terminal
-
-    answer = open_newsbot().answer(args.question, as_of=args.as_of)
+    newsbot = open_newsbot()
     if args.json:
+        answer = newsbot.answer(args.question, as_of=args.as_of)
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(to_terminal(answer))
+        print_stream(newsbot.stream(args.question, as_of=args.as_of))
     return EXIT_OK
 
 
 def run_chat(args: argparse.Namespace) -> int:
     from bot.memory import ChatMemory
-    from bot.render import to_terminal
     from bot.settings import BotSettings
 
     newsbot = open_newsbot()
@@ -158,9 +294,40 @@ def run_chat(args: argparse.Namespace) -> int:
             continue
         if not question:
             continue
-        answer = newsbot.answer(question, memory.history("cli"), as_of=args.as_of)
+        answer = print_stream(newsbot.stream(question, memory.history("cli"), as_of=args.as_of))
         memory.remember("cli", question, answer)
-        print(to_terminal(answer))
+
+
+def print_stream(events: Any) -> Any:
+    """Print the answer's text as it is written, then its sources; return the checked Answer.
+
+    When the checker changed what was streamed (a sentence without a valid citation left out,
+    or the extractive fallback), the checked answer is printed again under a heading.
+    """
+    from bot.render import source_line, to_terminal
+    from retrieval.generative import Final
+
+    streamed = False
+    for event in events:
+        if not isinstance(event, Final):
+            print(event.text, end="", flush=True)
+            streamed = True
+            continue
+        answer = event.answer
+        if not streamed:
+            print(to_terminal(answer))
+        elif event.changed:
+            print("\n\nChecked answer (only what the articles support):")
+            print(to_terminal(answer))
+        else:
+            print()
+            if answer.note:
+                print(f"\n{answer.note}")
+            if answer.citations:
+                print("\nSources:")
+                print("\n".join(f"[{c.n}] {source_line(c)}" for c in answer.citations))
+        return answer
+    raise RuntimeError("the answer stream ended without a final answer")
 
 
 def run_stats(args: argparse.Namespace) -> int:
@@ -178,9 +345,95 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def run_telegram(args: argparse.Namespace) -> int:
     from bot.settings import BotSettings
-    from bot.telegram import run_polling
+    from bot.telegram import run
 
-    run_polling(BotSettings(), open_newsbot())
+    run(BotSettings(), open_newsbot())
+    return EXIT_OK
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ingest.indexer import Indexer, ingest_lock
+    from retrieval.chain import Newsbot
+    from retrieval.embeddings import Embedder
+    from retrieval.evaluation import (
+        format_table,
+        load_questions,
+        run_questions,
+        summarize,
+        write_outputs,
+    )
+    from retrieval.settings import RetrievalSettings
+    from retrieval.store import Store
+
+    questions = load_questions(args.questions)[: args.limit]
+    settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
+    embedder = Embedder(settings.embedding_model, settings.device)
+    with ingest_lock(settings.data_dir):
+        store = Store(settings, embedder)
+        ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
+    print(
+        f"store {store.location}: added {ingested.added}, unchanged {ingested.unchanged}, "
+        f"failed {ingested.failed} ({ingested.seconds:.0f}s)",
+        file=sys.stderr,
+    )
+    newsbot = Newsbot(settings, embedder=embedder, store=store)
+    newsbot.warm_up()
+
+    def progress(n: int, row: Any) -> None:
+        if n % 25 == 0 or n == len(questions):
+            print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
+
+    rows = run_questions(newsbot, questions, on_row=progress)
+    report = {
+        "articles": args.articles,
+        "questions": args.questions,
+        "target_tokens": args.target_tokens,
+        **summarize(rows),
+    }
+    paths = write_outputs(Path(args.out), report, rows)
+    print(format_table(report))
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return EXIT_OK
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ingest import bench
+    from retrieval.settings import RetrievalSettings
+
+    def sizes(text: str) -> list[int]:
+        return [int(x) for x in text.split(",") if x.strip()]
+
+    settings = RetrievalSettings()
+    config = bench.BenchConfig(
+        questions=Path(args.questions) if args.questions else None,
+        out_dir=Path(args.out),
+        markdown=Path(args.markdown) if args.markdown else None,
+        label=args.label,
+        repeat=args.repeat,
+        tutorial=not args.no_tutorial,
+        batch_size=args.batch_size,
+        threads=args.threads,
+        model=settings.embedding_model,
+        device=settings.device,
+        cli_repeat=args.cli_repeat,
+        scale_sizes=sizes(args.scale),
+        scale_budget_s=args.scale_budget,
+        rss_articles=sizes(args.rss_articles),
+    )
+    if args.articles:
+        config.articles = Path(args.articles)
+    report = bench.run_bench(config)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for row in report["targets"]:
+            met = {True: "met", False: "MISSED", None: "not measured"}[row["met"]]
+            print(f"{row['target']}: {row['value']} ({met})")
+        print(f"report: {config.out_dir / ('bench-' + report['label'] + '.json')}")
     return EXIT_OK
 
 

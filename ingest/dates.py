@@ -40,6 +40,7 @@ def parse_date(value: object) -> date | None:
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
     cleaned = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+", "", cleaned, flags=re.I)
     cleaned = re.sub(r"\.", "", " ".join(cleaned.split()))
+    cleaned = re.sub(r"\bsept\b", "Sep", cleaned, flags=re.I)  # strptime knows only "Sep"
     for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(cleaned, fmt).date()

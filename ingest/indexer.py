@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import fnmatch
 import hashlib
 import logging
 import os
@@ -13,12 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunking import chunk_article, embedding_text
-from ingest.sources import iter_articles
-from retrieval.errors import IngestBusyError, InputError
-from retrieval.store import Store, StoredArticle
+from ingest.fetch import is_url
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions
+from ingest.sources import Problem, iter_articles, origin_of
+from retrieval.errors import IngestBusyError
+from retrieval.store import Store
 from retrieval.types import Article, Chunk
 
 log = logging.getLogger(__name__)
+
+# Articles whose stored state is looked up in one Chroma query.
+LOOKUP_BATCH = 64
 
 
 @dataclass
@@ -33,8 +39,13 @@ class IngestReport:
     pruned: int = 0
     chunks_embedded: int = 0
     seconds: float = 0.0
+    files: int = 0  # files and URLs read so far (for progress bars)
     failures: list[str] = field(default_factory=list)
     skips: list[str] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.unchanged + self.skipped + self.failed
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -65,14 +76,20 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def body_hash(article: Article) -> str:
+    """Fingerprint what a reader sees, so one article saved under two names is kept once."""
+    key = f"{article.title}\x1f{article.text}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
 @contextmanager
-def ingest_lock(data_dir: Path) -> Iterator[None]:
-    """Hold the store's ingest lock; a second ingest is told at once that one is running."""
+def ingest_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the store's ingest lock; a second ingest waits, or is told at once, that one runs."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / "ingest.lock"
     with path.open("a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as error:
             raise IngestBusyError(
                 f"another ingest is writing to {data_dir} (lock {path}); "
@@ -92,8 +109,22 @@ def ingest_lock(data_dir: Path) -> Iterator[None]:
 class _Pending:
     article: Article
     chunks: list[Chunk]
-    old_n: int
     is_new: bool
+
+
+@dataclass
+class _Run:
+    """State of one ingest pass; only ids and hashes grow with the corpus, never texts."""
+
+    report: IngestReport = field(default_factory=IngestReport)
+    seen_ids: set[str] = field(default_factory=set)
+    seen_hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+    failed_origins: set[str] = field(default_factory=set)
+    last_origin: str = ""
+    lookup: list[tuple[Article, str, str]] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    pending_chunks: int = 0
 
 
 class Indexer:
@@ -105,44 +136,77 @@ class Indexer:
         batch_chunks: int = 256,
         target_tokens: int = 200,
         on_article: Callable[[IngestReport], None] | None = None,
+        options: ReadOptions = DEFAULT_OPTIONS,
     ):
         self.store = store
         self.embedder = store.embedder
         self.batch_chunks = batch_chunks
         self.target_tokens = target_tokens
         self.on_article = on_article or (lambda report: None)
+        self.options = options
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False) -> IngestReport:
-        """Ingest files, folders and globs; with prune, drop articles no longer found there."""
+        """Ingest files, folders, globs and URLs; with prune, drop articles no longer there."""
         started = time.perf_counter()
-        report = IngestReport()
-        known = self.store.articles()
-        seen_ids: set[str] = set()
-        seen_hashes: dict[str, str] = {}
-        pending: list[_Pending] = []
-        pending_chunks = 0
+        run = _Run()
         roots = [str(p) for p in paths]
-        for item in iter_articles(roots):
-            if isinstance(item, InputError):
-                report.failed += 1
-                report.failures.append(str(item))
-                log.warning("%s", item)
-                self.on_article(report)
+        for item in iter_articles(roots, self.options):
+            origin = item.origin if isinstance(item, Problem) else item[1]
+            if origin != run.last_origin:
+                run.last_origin = origin
+                run.report.files += 1
+            if isinstance(item, Problem):
+                self._problem(item, run)
                 continue
             article, origin = item
-            digest = content_hash(article)
-            if article.id in seen_ids or digest in seen_hashes:
-                other = seen_hashes.get(digest, article.id)
-                report.skipped += 1
-                report.skips.append(f"{article.location}: duplicate of article {other}")
-                self.on_article(report)
+            digest, body = content_hash(article), body_hash(article)
+            if article.id in run.seen_ids or body in run.seen_hashes:
+                other, kept_id = run.seen_hashes.get(body) or (f"id {article.id}", article.id)
+                if kept_id != article.id:
+                    # An earlier run may have stored this copy: the content stays once.
+                    run.duplicates.append(article.id)
+                run.report.skipped += 1
+                run.report.skips.append(f"{article.location}: duplicate of {other}")
+                log.info("skipped %s: duplicate of %s", article.location, other)
+                self.on_article(run.report)
                 continue
-            seen_ids.add(article.id)
-            seen_hashes[digest] = article.location
+            run.seen_ids.add(article.id)
+            run.seen_hashes[body] = (article.location, article.id)
+            run.lookup.append((article, origin, digest))
+            if len(run.lookup) >= LOOKUP_BATCH:
+                self._decide(run)
+        self._decide(run)
+        self._flush(run)
+        for aid in run.duplicates:
+            if aid not in run.seen_ids:
+                self.store.delete_article(aid)
+        if prune:
+            run.report.pruned = self._prune(run, roots)
+        run.report.seconds = time.perf_counter() - started
+        return run.report
+
+    def _problem(self, problem: Problem, run: _Run) -> None:
+        if problem.skipped:
+            run.report.skipped += 1
+            run.report.skips.append(str(problem))
+        else:
+            run.report.failed += 1
+            run.report.failures.append(str(problem))
+            # Nothing from this origin is pruned: its articles are unreadable, not gone.
+            run.failed_origins.add(problem.origin)
+        log.warning("%s: %s", "skipped" if problem.skipped else "failed", problem)
+        self.on_article(run.report)
+
+    def _decide(self, run: _Run) -> None:
+        """Look a batch of articles up in the store; chunk those that are new or changed."""
+        if not run.lookup:
+            return
+        known = self.store.lookup([a.id for a, _, _ in run.lookup])
+        for article, origin, digest in run.lookup:
             stored = known.get(article.id)
             if stored and stored.complete and stored.content_hash == digest:
-                report.unchanged += 1
-                self.on_article(report)
+                run.report.unchanged += 1
+                self.on_article(run.report)
                 continue
             chunks = chunk_article(
                 article,
@@ -151,51 +215,60 @@ class Indexer:
                 target_tokens=self.target_tokens,
                 extra_metadata={"content_hash": digest, "origin": origin},
             )
-            old_n = stored.n_chunks if stored else 0
-            pending.append(_Pending(article, chunks, old_n, stored is None))
-            pending_chunks += len(chunks)
-            if pending_chunks >= self.batch_chunks:
-                self._flush(pending, report)
-                pending, pending_chunks = [], 0
-        self._flush(pending, report)
-        if prune:
-            report.pruned = self._prune(known, seen_ids, roots)
-        report.seconds = time.perf_counter() - started
-        return report
+            run.pending.append(_Pending(article, chunks, stored is None))
+            run.pending_chunks += len(chunks)
+            if run.pending_chunks >= self.batch_chunks:
+                self._flush(run)
+        run.lookup = []
 
-    def _flush(self, pending: list[_Pending], report: IngestReport) -> None:
+    def _flush(self, run: _Run) -> None:
         """Embed a batch of articles' chunks together, then write article by article."""
-        if not pending:
+        if not run.pending:
             return
-        texts = [embedding_text(p.article.title, c.text) for p in pending for c in p.chunks]
+        texts = [embedding_text(p.article.title, c.text) for p in run.pending for c in p.chunks]
         vectors = self.embedder.encode(texts)
         offset = 0
-        for p in pending:
+        report = run.report
+        for p in run.pending:
             n = len(p.chunks)
             if n == 0:
                 # Nothing embeddable: treat like an article that vanished.
                 self.store.delete_article(p.article.id)
             else:
-                self.store.write_article(p.chunks, vectors[offset : offset + n], p.old_n)
+                self.store.write_article(p.chunks, vectors[offset : offset + n])
             offset += n
             report.chunks_embedded += n
             if p.is_new:
                 report.added += 1
             else:
                 report.updated += 1
+            log.info("wrote %s (%d chunks)", p.article.location, n)
             self.on_article(report)
+        run.pending, run.pending_chunks = [], 0
 
-    def _prune(self, known: dict[str, StoredArticle], seen: set[str], roots: list[str]) -> int:
+    def _prune(self, run: _Run, roots: list[str]) -> int:
         """Delete articles that came from under these roots but were not found this time."""
-        resolved = [str(Path(r).resolve()) if "://" not in r else r for r in roots]
-        pruned = 0
-        for aid, stored in known.items():
-            if aid in seen or not stored.origin:
+        resolved = [origin_of(r) for r in roots if origin_of(r) not in run.failed_origins]
+        protected = run.failed_origins
+
+        def under(origin: str, root: str) -> bool:
+            if is_url(root):
+                return origin == root
+            if any(ch in root for ch in "*?["):
+                return fnmatch.fnmatchcase(origin, root)
+            return origin == root or origin.startswith(root.rstrip("/") + "/")
+
+        doomed: set[str] = set()
+        for _, meta in self.store.iter_metadata():
+            aid = str(meta.get("article_id", ""))
+            origin = str(meta.get("origin", ""))
+            if aid in run.seen_ids or not origin or origin in protected:
                 continue
-            if any(
-                stored.origin == r or stored.origin.startswith(r.rstrip("/") + "/")
-                for r in resolved
-            ):
-                self.store.delete_article(aid)
-                pruned += 1
-        return pruned
+            if any(under(origin, p) for p in protected):
+                continue
+            if any(under(origin, r) for r in resolved):
+                doomed.add(aid)
+        for aid in doomed:
+            self.store.delete_article(aid)
+            log.info("pruned article %s", aid)
+        return len(doomed)

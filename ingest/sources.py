@@ -1,25 +1,47 @@
-"""Expand what the user named (files, folders, globs) into articles, tagged with their origin."""
+"""Expand what the user named (files, folders, globs, URLs) into articles tagged with origin."""
 
 from __future__ import annotations
 
 import glob
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.readers import reader_for
+from ingest.fetch import is_url
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, reader_for
 from retrieval.errors import InputError
 from retrieval.types import Article
 
-IGNORED_NAMES = {"README.md", "QUESTIONS.md", "LICENSE"}
+IGNORED_NAMES = {"README.md", "QUESTIONS.md", "LICENSE", "CHANGELOG.md"}
 
 
-def expand(roots: Iterable[str]) -> Iterator[Path | InputError]:
-    """Yield the files to read, in a stable order; say which names match nothing."""
+@dataclass(frozen=True)
+class Problem:
+    """An item that was not read, and the origin (file, folder or URL) it belongs to."""
+
+    error: InputError
+    origin: str
+    skipped: bool = False  # not an article format at all, rather than a broken article
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+
+def origin_of(root: str) -> str:
+    return root if is_url(root) else str(Path(root).resolve())
+
+
+def expand(roots: Iterable[str]) -> Iterator[Path | str | Problem]:
+    """Yield files (and URLs) to read, in a stable order; say which names match nothing."""
     for root in roots:
+        if is_url(root):
+            yield root
+            continue
         path = Path(root)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in rel):
                     yield child
         elif path.is_file():
             yield path
@@ -27,23 +49,33 @@ def expand(roots: Iterable[str]) -> Iterator[Path | InputError]:
             matches = sorted(Path(p) for p in glob.glob(root, recursive=True))
             files = [p for p in matches if p.is_file()]
             if not files:
-                yield InputError(root, "no file matches this pattern")
+                yield Problem(InputError(root, "no file matches this pattern"), root)
             yield from files
         else:
-            yield InputError(root, "no such file or folder")
+            yield Problem(InputError(root, "no such file or folder"), origin_of(root))
 
 
-def iter_articles(roots: Iterable[str]) -> Iterator[tuple[Article, str] | InputError]:
-    """Yield (article, origin file) pairs, or an InputError for each item that cannot be read."""
+def iter_articles(
+    roots: Iterable[str], options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[tuple[Article, str] | Problem]:
+    """Yield (article, origin) pairs, or a Problem for each item that cannot be read."""
+    from ingest.readers.feed import read_url
+
     for item in expand(roots):
-        if isinstance(item, InputError):
+        if isinstance(item, Problem):
             yield item
             continue
-        reader = reader_for(item)
-        if reader is None:
-            if item.name not in IGNORED_NAMES:
-                yield InputError(str(item), f"unsupported file type {item.suffix or '(none)'!r}")
-            continue
-        origin = str(item.resolve())
-        for result in reader(item):
-            yield result if isinstance(result, InputError) else (result, origin)
+        if isinstance(item, str):
+            results = read_url(item, options)
+            origin = item
+        else:
+            reader = reader_for(item)
+            if reader is None:
+                if item.name not in IGNORED_NAMES:
+                    reason = f"not an article format ({item.suffix or 'no suffix'})"
+                    yield Problem(InputError(str(item), reason), str(item.resolve()), True)
+                continue
+            origin = str(item.resolve())
+            results = reader(item, options)
+        for result in results:
+            yield Problem(result, origin) if isinstance(result, InputError) else (result, origin)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -88,21 +88,34 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def write_article(self, chunks: Sequence[Chunk], embeddings: np.ndarray, old_n: int) -> None:
-        """Write an article's chunks, then drop positions the new version no longer has."""
-        if chunks:
-            self.collection.upsert(
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                embeddings=embeddings,
-                metadatas=[c.metadata for c in chunks],
-            )
-        stale = [chunk_id(chunks[0].article_id, n) for n in range(len(chunks), old_n)]
-        if stale:
-            self.collection.delete(ids=stale)
+    def write_article(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        """Write an article's chunks, then drop any position the new version no longer has."""
+        # Upsert first, delete after: a crash in between leaves mixed hashes, which
+        # summarise() reports as incomplete, so the next run rewrites the article.
+        if not chunks:
+            return
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
+            embeddings=embeddings,
+            metadatas=[c.metadata for c in chunks],
+        )
+        aid = chunks[0].article_id
+        self.collection.delete(
+            where={"$and": [{"article_id": aid}, {"position": {"$gte": len(chunks)}}]}
+        )
 
     def delete_article(self, article_id: str) -> None:
         self.collection.delete(where={"article_id": article_id})
+
+    def lookup(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """Summarise what the store holds of these articles (absent ones are left out)."""
+        if not article_ids:
+            return {}
+        page = self.collection.get(
+            where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"]
+        )
+        return summarise(page["metadatas"])
 
     def iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Yield (chunk id, metadata) of every chunk, page by page."""
@@ -130,23 +143,8 @@ class Store:
             offset += len(ids)
 
     def articles(self) -> dict[str, StoredArticle]:
-        """Summarise stored chunks per article; an article is complete only if all agree."""
-        hashes: dict[str, set[str]] = {}
-        positions: dict[str, set[int]] = {}
-        expected: dict[str, int] = {}
-        origins: dict[str, str] = {}
-        for _, meta in self.iter_metadata():
-            aid = str(meta["article_id"])
-            hashes.setdefault(aid, set()).add(str(meta.get("content_hash", "")))
-            positions.setdefault(aid, set()).add(int(meta.get("position", -1)))
-            expected[aid] = max(expected.get(aid, 0), int(meta.get("n_chunks", 0)))
-            origins[aid] = str(meta.get("origin", ""))
-        result = {}
-        for aid, seen in hashes.items():
-            n = expected[aid]
-            complete = len(seen) == 1 and positions[aid] == set(range(n))
-            result[aid] = StoredArticle(aid, next(iter(seen)), n, origins[aid], complete)
-        return result
+        """Summarise every stored article (loads one small record per article)."""
+        return summarise(meta for _, meta in self.iter_metadata())
 
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
@@ -170,6 +168,27 @@ class Store:
         ):
             out.append((to_chunk(cid, text, meta), 1.0 - float(dist)))
         return out
+
+
+def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArticle]:
+    """Group chunk metadata by article; complete only if positions 0..n-1 share one hash."""
+    hashes: dict[str, set[str]] = {}
+    positions: dict[str, set[int]] = {}
+    expected: dict[str, int] = {}
+    origins: dict[str, str] = {}
+    for meta in metadatas:
+        meta = meta or {}
+        aid = str(meta.get("article_id", ""))
+        hashes.setdefault(aid, set()).add(str(meta.get("content_hash", "")))
+        positions.setdefault(aid, set()).add(int(meta.get("position", -1)))
+        expected[aid] = max(expected.get(aid, 0), int(meta.get("n_chunks", 0)))
+        origins[aid] = str(meta.get("origin", ""))
+    result = {}
+    for aid, seen in hashes.items():
+        n = expected[aid]
+        complete = len(seen) == 1 and positions[aid] == set(range(n))
+        result[aid] = StoredArticle(aid, sorted(seen)[0], n, origins[aid], complete)
+    return result
 
 
 def to_chunk(cid: str, text: str | None, meta: dict[str, Any] | None) -> Chunk:

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import InputError
 from retrieval.types import Article
 
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Limits every reader honours."""
+
+    max_bytes: int | None = 5 * 1024 * 1024  # one text/HTML/Markdown article at most
+    fetch_timeout: float = 20.0  # seconds per download (feed pages, linked articles)
+
+
+DEFAULT_OPTIONS = ReadOptions()
+
 # A reader yields Articles, or InputErrors for the items it could not read, and goes on.
-Reader = Callable[[Path], Iterator[Article | InputError]]
+Reader = Callable[[Path, ReadOptions], Iterator[Article | InputError]]
 
 
 def article_id(url: str | None, path: str | None, title: str) -> str:
@@ -19,15 +31,34 @@ def article_id(url: str | None, path: str | None, title: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
+def check_size(path: Path, max_bytes: int | None) -> None:
+    """Refuse a single-article file too large to be one article (before reading it)."""
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(
+            str(path),
+            f"file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.1f} MB limit for one "
+            "article (NEWSBOT_MAX_ARTICLE_MB)",
+        )
+
+
 def readers() -> dict[str, Reader]:
-    from ingest.readers import jsonl, text
+    from ingest.readers import feed, html, jsonl, markdown, text
 
     return {
         ".txt": text.read,
         ".text": text.read,
+        ".md": markdown.read,
+        ".markdown": markdown.read,
+        ".html": html.read,
+        ".htm": html.read,
+        ".xhtml": html.read,
         ".jsonl": jsonl.read,
         ".ndjson": jsonl.read,
         ".json": jsonl.read,
+        ".rss": feed.read,
+        ".atom": feed.read,
+        ".xml": feed.read,
     }
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import article_id
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id
+from ingest.readers.text import decode
 from retrieval.errors import InputError
 from retrieval.types import Article
 
@@ -27,13 +28,17 @@ def first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def to_article(record: Any, where: str, path: str) -> Article:
+def to_article(record: Any, where: str, path: str, max_chars: int | None = None) -> Article:
     """Build an Article from one JSON object, or say which field is missing."""
     if not isinstance(record, dict):
         raise InputError(where, f"expected a JSON object, got {type(record).__name__}")
     text = first(record, TEXT_KEYS)
     if not isinstance(text, str) or not text.strip():
         raise InputError(where, f"record has no text (looked for {', '.join(TEXT_KEYS)})")
+    if max_chars is not None and len(text) > max_chars:
+        raise InputError(
+            where, f"text of {len(text):,} characters is over the limit for one article"
+        )
     body = normalise(text)
     title = str(first(record, ("title", "headline")) or "").strip()
     if not title:
@@ -59,9 +64,10 @@ def to_article(record: Any, where: str, path: str) -> Article:
     )
 
 
-def read(path: Path) -> Iterator[Article | InputError]:
+def read(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article | InputError]:
     """Yield one Article per record: a JSON object, a JSON list, or one object a line."""
     resolved = str(path.resolve())
+    limit = options.max_bytes
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -69,6 +75,9 @@ def read(path: Path) -> Iterator[Article | InputError]:
         return
     with handle:
         head = handle.read(1 << 16)
+        if not head.strip():
+            yield InputError(str(path), "empty file")
+            return
         if b"\x00" in head:
             yield InputError(str(path), "binary file, not JSON")
             return
@@ -76,14 +85,23 @@ def read(path: Path) -> Iterator[Article | InputError]:
         if path.suffix.lower() == ".json" and first_char in (b"[", b"{"):
             handle.seek(0)
             try:
-                data = json.loads(handle.read().decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                data = json.loads(decode(handle.read(), str(path)))
+            except json.JSONDecodeError as error:
                 yield InputError(str(path), f"not valid JSON: {error}")
                 return
-            records = data if isinstance(data, list) else data.get("articles", [data])
+            except InputError as error:
+                yield error
+                return
+            if isinstance(data, list):
+                records = data
+            elif isinstance(data, dict):
+                records = data.get("articles") or data.get("items") or [data]
+            else:
+                yield InputError(str(path), "JSON holds neither an article nor a list of them")
+                return
             for i, record in enumerate(records, 1):
                 try:
-                    yield to_article(record, f"{path}: item {i}", resolved)
+                    yield to_article(record, f"{path}: item {i}", resolved, limit)
                 except InputError as error:
                     yield error
             return
@@ -93,10 +111,8 @@ def read(path: Path) -> Iterator[Article | InputError]:
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8-sig"))
-                yield to_article(record, where, resolved)
-            except UnicodeDecodeError:
-                yield InputError(where, "line is not UTF-8")
+                record = json.loads(decode(raw, where))
+                yield to_article(record, where, resolved, limit)
             except json.JSONDecodeError as error:
                 yield InputError(where, f"not valid JSON ({error.msg} at column {error.colno})")
             except InputError as error:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingest.clean import is_boilerplate, normalise
 from ingest.dates import is_date_line, parse_date
-from ingest.readers import article_id
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size
 from retrieval.errors import InputError
 from retrieval.types import Article
 
@@ -79,9 +79,10 @@ def parse(raw: str, where: str, path: str | None = None) -> Article:
     )
 
 
-def read(path: Path) -> Iterator[Article | InputError]:
+def read(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article | InputError]:
     where = str(path)
     try:
+        check_size(path, options.max_bytes)
         raw = decode(path.read_bytes(), where)
         yield parse(raw, where, path=str(path.resolve()))
     except InputError as error:
