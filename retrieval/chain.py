@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any
 
 from retrieval.compose import Composer, ExtractiveComposer
+from retrieval.dates import resolve_dates
 from retrieval.embeddings import Embedder
+from retrieval.followups import condense
 from retrieval.search import DateWindow, Hit, HybridSearcher
 from retrieval.settings import RetrievalSettings
 from retrieval.store import Store, to_chunk
@@ -19,22 +21,7 @@ from retrieval.types import Answer, Turn
 
 log = logging.getLogger(__name__)
 
-# Words that point back at an earlier turn: "What did they agree on?", "When was that?"
-_ANAPHORA = re.compile(
-    r"\b(they|them|their|it|its|that|this|those|these|he|she|his|her|there|then|"
-    r"the same|the deal|the agreement|the company|the country)\b",
-    re.IGNORECASE,
-)
-
-
-def condense(question: str, history: Sequence[Turn]) -> str:
-    """Carry the previous turn's topic into retrieval when the question leans on it."""
-    if not history:
-        return question
-    words = question.split()
-    if len(words) <= 6 or _ANAPHORA.search(question):
-        return f"{history[-1].question} {question}"
-    return question
+__all__ = ["Newsbot", "Query", "condense", "plan_query"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +30,18 @@ class Query:
 
     text: str
     window: DateWindow
+
+
+def plan_query(question: str, history: Sequence[Turn], today: date) -> Query:
+    """Read a question (and the turns it leans on) into retrieval text and a date window."""
+    text = condense(question, history)
+    window = resolve_dates(question, today)
+    if not window.narrowed and text != question:
+        window = resolve_dates(text, today)
+    if window.phrase:
+        # The period is now a filter; as words it would only match articles that say "week".
+        text = re.sub(re.escape(window.phrase), " ", text, flags=re.IGNORECASE)
+    return Query(" ".join(text.split()) or question, window)
 
 
 def news_retriever(searcher: HybridSearcher, k: int) -> Any:
@@ -60,7 +59,7 @@ def news_retriever(searcher: HybridSearcher, k: int) -> Any:
             self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
         ) -> list[Document]:
             window = kwargs.get("window") or self.window
-            hits = searcher.search(query, window, k=k)
+            hits = searcher.search(query, window, k=kwargs.get("k") or k)
             return [to_document(hit) for hit in hits]
 
     def to_document(hit: Hit) -> Document:
@@ -118,23 +117,42 @@ class Newsbot:
         self.composer: Composer = composer or self.extractive
         self.retriever = news_retriever(self.searcher, settings.top_k)
 
-    def retrieve(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None):
+    def retrieve(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+        k: int | None = None,
+    ) -> list[Hit]:
         """Find the passages for a question, as of a day (today unless given)."""
-        query = condense(question, history)
-        window = DateWindow(as_of=as_of or self.today())
-        documents = self.retriever.invoke(query, window=window)
+        query = plan_query(question, history, as_of or self.today())
+        log.debug("query %r window %s", query.text, query.window)
+        documents = self.retriever.invoke(query.text, window=query.window, k=k)
         return [to_hit(d) for d in documents]
 
     def answer(
         self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
     ) -> Answer:
         """Answer a question from the news, citing each sentence; refuse when unsupported."""
+        return self.respond(question, history, as_of)[0]
+
+    def respond(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+        depth: int | None = None,
+    ) -> tuple[Answer, list[Hit]]:
+        """Answer, and return the ranked hits (depth of them) the answer was drawn from."""
         question = " ".join(question.split())
         if not question:
-            return Answer(text="Please ask a question about the news.", citations=[], refused=True)
+            empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
+            return empty, []
         day = as_of or self.today()
-        hits = self.retrieve(question, history, day)
-        return self.composer.compose(question, hits, history=history, as_of=day)
+        top_k = self.settings.top_k
+        hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k))
+        answer = self.composer.compose(question, hits[:top_k], history=history, as_of=day)
+        return answer, hits
 
     def warm_up(self) -> None:
         """Load the model and build the keyword index now rather than on the first question."""

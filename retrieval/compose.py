@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from retrieval.answer_kinds import WORD, answer_kind, holds_kind
+from retrieval.followups import condense
 from retrieval.search import Hit
 from retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
 MAX_BODY_WORDS = 75
 MAX_SENTENCE_WORDS = 40
+# How much a sentence holding the kind of thing asked for gains, relative to its word match.
+KIND_BONUS = 0.3
 
 Terms = Callable[[str], list[str]]
 
@@ -54,13 +58,13 @@ def citation_for(n: int, chunk: Chunk, quote: str = "") -> Citation:
     )
 
 
-def shorten(sentence: str, terms: set[str], to_terms: Terms, limit: int) -> str:
-    """Keep a long sentence's window of `limit` words around the question's terms."""
+def shorten(sentence: str, focus: Callable[[str], bool], limit: int) -> str:
+    """Keep a long sentence's window of `limit` words around the words in focus."""
     words = sentence.split()
     if len(words) <= limit:
         return sentence
-    hits = [i for i, w in enumerate(words) if set(to_terms(w)) & terms]
-    centre = hits[len(hits) // 2] if hits else 0
+    hits = [i for i, w in enumerate(words) if focus(w)]
+    centre = (hits[0] + hits[-1]) // 2 if hits else 0
     start = max(0, min(centre - limit // 2, len(words) - limit))
     piece = " ".join(words[start : start + limit])
     return ("… " if start else "") + piece + (" …" if start + limit < len(words) else "")
@@ -75,28 +79,43 @@ class ExtractiveComposer:
         split: Callable[[str], list[str]],
         min_dense: float = 0.30,
         min_overlap: float = 0.34,
-        max_sentences: int = 2,
+        max_sentences: int = 3,
+        max_words: int = MAX_BODY_WORDS - 5,
+        hits_read: int = 3,
     ):
         self.terms = terms
         self.split = split
         self.min_dense = min_dense
         self.min_overlap = min_overlap
         self.max_sentences = max_sentences
+        self.max_words = max_words
+        self.hits_read = hits_read
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> tuple[list[Candidate], set[str]]:
-        """Score every sentence of the top passages by the question words it contains.
+        """Score every sentence (and headline) of the top articles for how well it answers.
 
-        A word counts more the fewer candidate sentences share it (so the headline's words,
-        present everywhere, do not decide), and a sentence's headline adds a little.
+        A question word counts more the fewer candidate sentences share it (so the headline's
+        words, present everywhere, do not decide); a sentence holding the kind of thing the
+        question asks for (a number, a name, a date) that the question does not already say
+        gains a little, because that is where answers sit.
         """
         q_terms = set(self.terms(question))
+        wanted = answer_kind(question)
+        q_words = {w.lower() for w in WORD.findall(question)}
         rows: list[tuple[str, int, Chunk, set[str], set[str], float]] = []
-        for rank, hit in enumerate(hits[:3]):
+        seen: set[str] = set()
+        for rank, hit in enumerate(hits[: self.hits_read]):
             title_terms = set(self.terms(hit.chunk.title))
-            for chunk in (hit.chunk, *hit.extra):
-                for sentence in self.split(chunk.text):
-                    terms = set(self.terms(sentence))
-                    rows.append((sentence, rank, chunk, terms, title_terms, hit.dense))
+            sentences = [(hit.chunk.title, hit.chunk)] if hit.chunk.title else []
+            for chunk in sorted((hit.chunk, *hit.extra), key=lambda c: c.position):
+                sentences += [(s, chunk) for s in self.split(chunk.text)]
+            for sentence, chunk in sentences:
+                key = " ".join(sentence.lower().split())
+                if key in seen or len(sentence.split()) < 4:
+                    continue
+                seen.add(key)
+                terms = set(self.terms(sentence))
+                rows.append((sentence, rank, chunk, terms, title_terms, hit.dense))
         n = len(rows) or 1
         weight = {t: math.log(1 + n / (1 + sum(t in r[3] for r in rows))) for t in q_terms}
         total = sum(weight.values()) or 1.0
@@ -104,7 +123,8 @@ class ExtractiveComposer:
         for sentence, rank, chunk, terms, title_terms, dense in rows:
             own = sum(weight[t] for t in q_terms & terms) / total
             overlap = len(q_terms & (terms | title_terms)) / len(q_terms) if q_terms else 0.0
-            score = own + 0.2 * overlap + 0.15 / (1 + rank) + 0.1 * dense
+            kind = KIND_BONUS if wanted and holds_kind(sentence, wanted, q_words) else 0.0
+            score = own + 0.2 * overlap + 0.15 / (1 + rank) + 0.1 * dense + kind * own
             found.append(Candidate(sentence, rank, chunk, score, overlap))
         found.sort(key=lambda c: c.score, reverse=True)
         return found, q_terms
@@ -116,14 +136,18 @@ class ExtractiveComposer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
     ) -> Answer:
-        """Answer from the hits alone; history and as_of are for composers that write prose."""
+        """Answer from the hits alone; a follow-up's terms include the turn it leans on."""
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
-        found, q_terms = self.candidates(question, hits)
+        found, q_terms = self.candidates(condense(question, history), hits)
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)
         if not found or best_dense < self.min_dense or top_overlap < self.min_overlap:
             return self.refuse(hits)
+
+        def focus(word: str) -> bool:
+            return bool(set(self.terms(word)) & q_terms)
+
         chosen: list[Candidate] = []
         words = 0
         for cand in found:
@@ -131,9 +155,10 @@ class ExtractiveComposer:
                 break
             if chosen and cand.score < 0.6 * chosen[0].score:
                 break
-            text = shorten(cand.sentence, q_terms, self.terms, MAX_SENTENCE_WORDS)
+            room = self.max_words - words
+            text = shorten(cand.sentence, focus, min(MAX_SENTENCE_WORDS, room))
             n_words = len(text.split())
-            if any(c.sentence == cand.sentence for c in chosen) or words + n_words > 60:
+            if n_words < 4 or words + n_words > self.max_words:
                 continue
             chosen.append(Candidate(text, cand.hit_rank, cand.chunk, cand.score))
             words += n_words

@@ -33,6 +33,9 @@ class KeywordIndex:
         self.days = np.array(
             [int(c.metadata.get("published_day", -1)) for c in self.chunks], dtype=np.int64
         )
+        self._by_article: dict[str, list[int]] = {}
+        for position, chunk in enumerate(self.chunks):
+            self._by_article.setdefault(chunk.article_id, []).append(position)
         self.index = bm25s.BM25()
         if self.chunks:
             corpus = [f"{c.title}\n{c.text}" for c in self.chunks]
@@ -51,6 +54,11 @@ class KeywordIndex:
     def terms(self, text: str) -> list[str]:
         """The stemmed content words of a text, as the index sees them."""
         return self.tokenize([text])[0]
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        """Every stored chunk of an article, in reading order."""
+        found = [self.chunks[p] for p in self._by_article.get(article_id, [])]
+        return sorted(found, key=lambda c: c.position)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Return (chunk position, BM25 score) of the best k chunks, positives only."""

@@ -1,61 +1,40 @@
-"""Hybrid search: dense (Chroma) and keyword (BM25) rankings fused, date filters applied."""
+"""Hybrid search: dense (Chroma) and keyword (BM25) rankings fused per article, dated."""
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-import numpy as np
-
+from retrieval.dates import DateWindow
 from retrieval.embeddings import Embedder
 from retrieval.keyword import KeywordIndex
-from retrieval.store import UNKNOWN_DAY, Store, day_number
+from retrieval.store import Store
 from retrieval.types import Chunk, Passage
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class DateWindow:
-    """Which articles exist for a question: published on or before as_of, within [start, end]."""
-
-    as_of: date | None = None
-    start: date | None = None
-    end: date | None = None
-
-    def chroma_where(self) -> dict[str, Any] | None:
-        conditions: list[dict[str, Any]] = []
-        latest = min((d for d in (self.as_of, self.end) if d), default=None)
-        if latest:
-            conditions.append({"published_day": {"$lte": day_number(latest)}})
-        if self.start:
-            conditions.append({"published_day": {"$gte": day_number(self.start)}})
-        if not conditions:
-            return None
-        return conditions[0] if len(conditions) == 1 else {"$and": conditions}
-
-    def mask(self, days: np.ndarray) -> np.ndarray | None:
-        if not (self.as_of or self.start or self.end):
-            return None
-        keep = np.ones(days.shape, dtype=bool)
-        latest = min((d for d in (self.as_of, self.end) if d), default=None)
-        if latest:
-            keep &= days <= day_number(latest)
-        if self.start:
-            keep &= (days >= day_number(self.start)) & (days != UNKNOWN_DAY)
-        return keep
+__all__ = ["DateWindow", "Hit", "HybridSearcher"]
 
 
 @dataclass(frozen=True)
 class Hit(Passage):
-    """A passage with the evidence behind its rank."""
+    """A passage with the evidence behind its rank, and its article's other chunks."""
 
     dense: float = 0.0
     keyword: float = 0.0
     extra: tuple[Chunk, ...] = ()
+
+
+@dataclass
+class _Article:
+    best: Chunk
+    fused: float = 0.0
+    dense: float = -1.0
+    keyword: float = 0.0
 
 
 class HybridSearcher:
@@ -65,15 +44,23 @@ class HybridSearcher:
         self,
         store: Store,
         embedder: Embedder,
-        dense_k: int = 50,
-        keyword_k: int = 50,
+        dense_k: int = 60,
+        keyword_k: int = 60,
         rrf_k: int = 60,
+        recency_weight: float = 0.01,
+        recency_days: float = 14.0,
+        max_extra: int = 12,
     ):
         self.store = store
         self.embedder = embedder
         self.dense_k = dense_k
         self.keyword_k = keyword_k
         self.rrf_k = rrf_k
+        # News questions are mostly about recent events: a fresh article earns up to this
+        # much fused score (a first rank in one list is worth 1/(rrf_k+1) ≈ 0.016).
+        self.recency_weight = recency_weight
+        self.recency_days = recency_days
+        self.max_extra = max_extra
         self._keyword: KeywordIndex | None = None
         self._keyword_count = -1
         self._lock = threading.Lock()
@@ -95,47 +82,67 @@ class HybridSearcher:
     def search(self, query: str, window: DateWindow | None = None, k: int = 5) -> list[Hit]:
         """Return the best passage of each of the k best articles, best first."""
         window = window or DateWindow()
+        hits = self._search(query, window, k)
+        if not hits and window.narrowed:
+            # The question named a period the store has nothing from: say what is closest.
+            log.info("nothing published %r; searching all dates", window.phrase)
+            hits = self._search(query, window.widened(), k)
+        return hits
+
+    def _recency(self, chunk: Chunk, as_of: date | None) -> float:
+        published = chunk.published_at
+        if not (self.recency_weight and as_of and published):
+            return 0.0
+        age = max((as_of - published).days, 0)
+        return self.recency_weight * math.exp(-age / self.recency_days)
+
+    def _search(self, query: str, window: DateWindow, k: int) -> list[Hit]:
         vector = self.embedder.encode_query(query)
         dense = self.store.query(vector, self.dense_k, where=window.chroma_where())
         index = self.keyword
         keyword = index.search(query, self.keyword_k, mask=window.mask(index.days))
-        fused: dict[str, float] = {}
-        best: dict[str, Chunk] = {}
-        dense_sim: dict[str, float] = {}
-        keyword_score: dict[str, float] = {}
-        chunks_of: dict[str, list[Chunk]] = {}
-
-        def add(chunk: Chunk, rank: int) -> None:
-            aid = chunk.article_id
-            fused[aid] = fused.get(aid, 0.0) + 1.0 / (self.rrf_k + rank)
-            best.setdefault(aid, chunk)
-            if all(c.id != chunk.id for c in chunks_of.setdefault(aid, [])):
-                chunks_of[aid].append(chunk)
+        articles: dict[str, _Article] = {}
 
         # Each article counts once per ranking, at its best chunk's rank.
-        seen: set[str] = set()
+        for rank, chunk in enumerate(_first_per_article(c for c, _ in dense), start=1):
+            entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
+            entry.fused += 1.0 / (self.rrf_k + rank)
         for chunk, sim in dense:
-            dense_sim[chunk.article_id] = max(dense_sim.get(chunk.article_id, -1.0), sim)
-            if chunk.article_id not in seen:
-                seen.add(chunk.article_id)
-                add(chunk, len(seen))
-        seen = set()
-        for position, score in keyword:
-            chunk = index.chunks[position]
-            keyword_score[chunk.article_id] = max(keyword_score.get(chunk.article_id, 0.0), score)
-            if chunk.article_id not in seen:
-                seen.add(chunk.article_id)
-                add(chunk, len(seen))
-            elif len(chunks_of[chunk.article_id]) < 3:
-                chunks_of[chunk.article_id].append(chunk)
-        ranked = sorted(fused, key=lambda aid: fused[aid], reverse=True)[:k]
+            entry = articles[chunk.article_id]
+            entry.dense = max(entry.dense, sim)
+        ranked_kw = [(index.chunks[pos], score) for pos, score in keyword]
+        for rank, chunk in enumerate(_first_per_article(c for c, _ in ranked_kw), start=1):
+            entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
+            entry.fused += 1.0 / (self.rrf_k + rank)
+        for chunk, score in ranked_kw:
+            entry = articles[chunk.article_id]
+            entry.keyword = max(entry.keyword, score)
+        for entry in articles.values():
+            entry.fused += self._recency(entry.best, window.as_of)
+        # Newer articles win ties.
+        order = sorted(
+            articles.items(),
+            key=lambda item: (item[1].fused, item[1].best.metadata.get("published_day", -1)),
+            reverse=True,
+        )[:k]
         return [
             Hit(
-                chunk=best[aid],
-                score=fused[aid],
-                dense=dense_sim.get(aid, 0.0),
-                keyword=keyword_score.get(aid, 0.0),
-                extra=tuple(c for c in chunks_of[aid] if c.id != best[aid].id),
+                chunk=entry.best,
+                score=entry.fused,
+                dense=max(entry.dense, 0.0),
+                keyword=entry.keyword,
+                extra=tuple(
+                    c for c in index.article_chunks(aid)[: self.max_extra] if c.id != entry.best.id
+                ),
             )
-            for aid in ranked
+            for aid, entry in order
         ]
+
+
+def _first_per_article(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """Yield the first chunk of each article, in the given order."""
+    seen: set[str] = set()
+    for chunk in chunks:
+        if chunk.article_id not in seen:
+            seen.add(chunk.article_id)
+            yield chunk

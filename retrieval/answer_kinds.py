@@ -1,0 +1,63 @@
+"""What kind of thing a question asks for (a number, a person, a place, a date), and where."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"[\w'’.-]+")
+
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much|old|long|far|high|tall|big|large|fast|often|deep)\b"
+            r"|\bwhat (percentage|percent|share|number|amount|age|proportion|price|rate|sum)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("date", re.compile(r"\bwhen\b|\bwhat (year|date|day|month|decade)\b", re.IGNORECASE)),
+    (
+        "place",
+        re.compile(
+            r"\bwhere\b|\b(which|what) (\w+ )?(country|countries|city|cities|state|states|"
+            r"continent|nation|region|town|island|park|county|province|capital)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("name", re.compile(r"\b(who|whom|whose|which|what)\b", re.IGNORECASE)),
+]
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|half"
+)
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d)\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d"
+    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+
+def answer_kind(question: str) -> str | None:
+    """Name the kind of answer a question wants, or None when it does not say."""
+    for kind, pattern in _KINDS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def _new_words(sentence: str, question_words: set[str]) -> list[str]:
+    """Words of a sentence, after its first, that the question does not contain."""
+    words = WORD.findall(sentence)[1:]
+    return [w for w in words if w.lower().strip(".'’") not in question_words]
+
+
+def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
+    """Say whether a sentence holds something of that kind the question does not already say."""
+    new = _new_words(sentence, question_words)
+    if kind == "number":
+        return any(_NUMBER.search(w) for w in new)
+    if kind == "date":
+        return bool(_DATE.search(" ".join(new)))
+    # Names and places: a capitalised word that is not just the start of the sentence.
+    return any(w[:1].isupper() and len(w) > 1 for w in new)
