@@ -15,6 +15,7 @@ class ChatMemory:
         self.max_turns = max_turns
         self.max_chats = max_chats
         self._chats: OrderedDict[Hashable, deque[Turn]] = OrderedDict()
+        self._last: dict[Hashable, Answer] = {}  # for /sources; evicted with the chat
 
     def history(self, chat: Hashable) -> list[Turn]:
         return list(self._chats.get(chat, ()))
@@ -23,8 +24,14 @@ class ChatMemory:
         turns = self._chats.pop(chat, None) or deque(maxlen=self.max_turns)
         turns.append(Turn(question=question, answer=answer.text))
         self._chats[chat] = turns
+        self._last[chat] = answer
         while len(self._chats) > self.max_chats:
-            self._chats.popitem(last=False)
+            gone, _ = self._chats.popitem(last=False)
+            self._last.pop(gone, None)
+
+    def last_answer(self, chat: Hashable) -> Answer | None:
+        return self._last.get(chat)
 
     def reset(self, chat: Hashable) -> None:
         self._chats.pop(chat, None)
+        self._last.pop(chat, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 from retrieval.types import Answer, Citation
 
@@ -56,27 +57,100 @@ def to_html(answer: Answer) -> str:
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split on paragraph boundaries (then lines, then hard) so each piece fits the limit."""
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current = ""
+    """Split plain text on paragraph boundaries (then lines, then words) to fit the limit."""
+    return [plain for _, plain in pack([Block(p, p) for p in _segments(text, limit)], limit)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a message, as Telegram HTML and as plain text."""
+
+    html: str
+    plain: str
+
+    @property
+    def size(self) -> int:
+        return max(len(self.html), len(self.plain))
+
+
+def _segments(text: str, limit: int) -> list[str]:
+    """Cut raw text into paragraphs whose escaped form fits the limit."""
+    out: list[str] = []
     for paragraph in text.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        while len(paragraph) > limit:
-            cut = paragraph.rfind("\n", 0, limit)
+        while len(html.escape(paragraph)) > limit:
+            # Escaping can grow text up to 6x ("&quot;"), so measure the escaped prefix.
+            end = limit
+            while len(html.escape(paragraph[:end])) > limit:
+                end -= max(1, (len(html.escape(paragraph[:end])) - limit) // 6)
+            cut = paragraph.rfind("\n", 0, end)
             if cut <= 0:
-                cut = paragraph.rfind(" ", 0, limit)
+                cut = paragraph.rfind(" ", 0, end)
             if cut <= 0:
-                cut = limit
-            pieces.append(paragraph[:cut].rstrip())
+                cut = end
+            out.append(paragraph[:cut].rstrip())
             paragraph = paragraph[cut:].lstrip()
-        current = paragraph
-    if current:
-        pieces.append(current)
-    return pieces
+        out.append(paragraph)
+    return [p for p in out if p.strip()]
+
+
+def pack(blocks: list[Block], limit: int = TELEGRAM_LIMIT) -> list[tuple[str, str]]:
+    """Join blocks into as few messages as fit the limit; returns (html, plain) pairs."""
+    messages: list[tuple[str, str]] = []
+    html_parts: list[str] = []
+    plain_parts: list[str] = []
+    size = 0
+    for block in blocks:
+        grown = size + (2 if html_parts else 0) + block.size
+        if html_parts and grown > limit:
+            messages.append(("\n\n".join(html_parts), "\n\n".join(plain_parts)))
+            html_parts, plain_parts, size = [], [], 0
+            grown = block.size
+        html_parts.append(block.html)
+        plain_parts.append(block.plain)
+        size = grown
+    if html_parts:
+        messages.append(("\n\n".join(html_parts), "\n\n".join(plain_parts)))
+    return messages
+
+
+def sources_block(answer: Answer) -> Block | None:
+    """Render the source list as one block, so it is never split across messages."""
+    if not answer.citations:
+        return None
+    heading = "Sources:" if not answer.refused else "Closest articles:"
+    return Block(
+        "\n".join([f"<b>{heading}</b>", *(html_source(c) for c in answer.citations)]),
+        "\n".join([heading, *(f"[{c.n}] {source_line(c)}" for c in answer.citations)]),
+    )
+
+
+def telegram_messages(answer: Answer, limit: int = TELEGRAM_LIMIT) -> list[tuple[str, str]]:
+    """Render an answer as Telegram messages, each as (HTML, plain-text fallback)."""
+    blocks = [Block(html.escape(p), p) for p in _segments(answer.text, limit)]
+    if answer.note:
+        blocks += [Block(f"<i>{html.escape(p)}</i>", p) for p in _segments(answer.note, limit - 7)]
+    sources = sources_block(answer)
+    if sources is not None:
+        if sources.size <= limit:
+            blocks.append(sources)
+        else:  # more sources than one message holds: whole lines, never a cut line
+            lines = zip(sources.html.split("\n"), sources.plain.split("\n"), strict=True)
+            blocks += [Block(h, p) for h, p in lines]
+    return pack(blocks, limit)
+
+
+def sources_page(citations: list[Citation], page: int, per_page: int) -> tuple[str, int]:
+    """Render one page of a source list as HTML; returns it and the number of pages."""
+    pages = max(1, -(-len(citations) // per_page))
+    page = min(max(page, 0), pages - 1)
+    shown = citations[page * per_page : (page + 1) * per_page]
+    heading = "<b>Sources of the last answer</b>"
+    if pages > 1:
+        heading += f" (page {page + 1} of {pages})"
+    entries = [heading]
+    for c in shown:
+        entries.append(html_source(c))
+        if c.quote:
+            quote = c.quote if len(c.quote) <= 300 else c.quote[:299].rstrip() + "…"
+            entries.append(f"“{html.escape(quote)}”")
+    return "\n".join(entries), pages

@@ -1,39 +1,53 @@
-"""The Telegram front end: a python-telegram-bot Application that answers with citations."""
+"""The Telegram bot: build the python-telegram-bot Application, handle errors, run it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import secrets
+from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
-from telegram import Update
-from telegram.constants import ChatAction
-from telegram.error import BadRequest
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
+from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot import handlers
+from bot.access import Access, gate
 from bot.memory import ChatMemory
-from bot.render import split_message, to_html, to_terminal
+from bot.ratelimit import Busy, RateLimiter
 from bot.settings import BotSettings
+from bot.telegram_order import PerChatOrder
 from retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-HELP = (
-    "Ask me a question about the news I have read, for example:\n"
-    "• What did the two governments agree on?\n"
-    "• Who won the regional cup final?\n"
-    "Every sentence of an answer ends with [n], the number of its source, listed below it.\n"
-    "/start shows what I know, /help shows this."
-)
 APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
+COMMANDS = [
+    BotCommand("start", "what I know: articles, dates, sources"),
+    BotCommand("help", "how to ask, with examples"),
+    BotCommand("sources", "the sources of my last answer"),
+    BotCommand("reset", "forget this chat's conversation"),
+    BotCommand("stats", "articles, chunks and questions answered"),
+    BotCommand("ingest", "re-read the configured news (admins only)"),
+]
 
 
 def build_application(settings: BotSettings, newsbot: Any) -> Application:
@@ -45,80 +59,134 @@ def build_application(settings: BotSettings, newsbot: Any) -> Application:
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
-        .concurrent_updates(True)
+        .concurrent_updates(PerChatOrder())
+        # Flood control: queue requests under Telegram's limits, retry after a 429.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
         .build()
     )
-    application.bot_data["newsbot"] = newsbot
-    application.bot_data["memory"] = ChatMemory(settings.history_turns)
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, question))
-    application.add_error_handler(on_error)
+    application.bot_data.update(
+        newsbot=newsbot,
+        settings=settings,
+        memory=ChatMemory(settings.history_turns),
+        access=Access(
+            settings.telegram_allowed_users,
+            settings.telegram_allowed_chats,
+            settings.telegram_admins,
+        ),
+        rate_limiter=RateLimiter(settings.telegram_rate_limit, settings.telegram_rate_window),
+        busy=Busy(),
+        ingest_paths=list(settings.ingest_paths),
+        counters=Counter(),
+    )
+    add_handlers(application)
     return application
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    newsbot = context.bot_data["newsbot"]
-    stats = await asyncio.to_thread(newsbot.stats)
-    span = ""
-    if stats["first_published"]:
-        span = f", published {stats['first_published']} to {stats['last_published']}"
-    await update.effective_message.reply_text(
-        f"Hello! I answer questions from {stats['articles']} news articles{span}.\n\n{HELP}"
+def add_handlers(application: Application) -> None:
+    """Register the access gate first, then commands, questions and everything else."""
+    application.add_handler(TypeHandler(Update, gate), group=-1)
+    for name, callback in [
+        ("start", handlers.start),
+        ("help", handlers.help_command),
+        ("sources", handlers.sources),
+        ("reset", handlers.reset),
+        ("stats", handlers.stats_command),
+        ("ingest", handlers.ingest),
+    ]:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(handlers.sources_button, pattern=r"^sources:"))
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(
+        MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.question)
     )
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, handlers.edited))
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(new & ~filters.TEXT, handlers.not_text))
+    application.add_error_handler(on_error)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
-
-
-async def keep_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show 'typing…' until cancelled; Telegram clears it after about five seconds."""
-    while True:
-        with contextlib.suppress(Exception):
-            await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING)
-        await asyncio.sleep(4)
-
-
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    chat_id = update.effective_chat.id
-    newsbot = context.bot_data["newsbot"]
-    memory: ChatMemory = context.bot_data["memory"]
-    typing = asyncio.create_task(keep_typing(update, context))
-    try:
-        answer = await asyncio.to_thread(newsbot.answer, message.text, memory.history(chat_id))
-    finally:
-        typing.cancel()
-    memory.remember(chat_id, message.text, answer)
-    await send_answer(message, answer)
-
-
-async def send_answer(message: Any, answer: Any) -> None:
-    """Send the answer as HTML; if Telegram rejects the markup, send it as plain text."""
-    for piece in split_message(to_html(answer)):
-        try:
-            await message.reply_html(piece, disable_web_page_preview=True)
-        except BadRequest as error:
-            if "parse entities" not in str(error).lower():
-                raise
-            log.warning("Telegram rejected the HTML answer, sending plain text: %s", error)
-            for plain in split_message(to_terminal(answer)):
-                await message.reply_text(plain, disable_web_page_preview=True)
-            return
+async def post_init(application: Application) -> None:
+    """Register the command menu and load the model before the first question arrives."""
+    for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+        await application.bot.set_my_commands(COMMANDS, scope=scope)
+    await asyncio.to_thread(application.bot_data["newsbot"].warm_up)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the traceback (never shown in a chat) and apologise to the user."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log the traceback, tell the admin chat in one line, apologise to the user."""
+    error = context.error
+    log.error("error while handling an update", exc_info=error)
+    settings: BotSettings = context.bot_data["settings"]
+    if settings.telegram_admin_chat:
+        summary = f"newsbot error: {type(error).__name__}: {error}"
+        token = settings.telegram_token.get_secret_value()
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                settings.telegram_admin_chat, summary.replace(token, "<token>")[:1000]
+            )
     if isinstance(update, Update) and update.effective_message:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(TelegramError):
             await update.effective_message.reply_text(APOLOGY)
 
 
-def run_polling(settings: BotSettings, newsbot: Any) -> None:
-    """Run the bot until Ctrl-C or SIGTERM."""
-    newsbot.warm_up()
+class RedactToken(logging.Filter):
+    """Replace the bot token in log records (httpx logs request URLs, which contain it)."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # malformed %-arguments: let the handler report them
+            return True
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "<token>")
+        return True
+
+
+def redact_token_in_logs(token: str) -> None:
+    """Keep the token out of every handler the entry point configured."""
+    redact = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def webhook_options(settings: BotSettings) -> dict[str, Any]:
+    """Say where the webhook listens and how Telegram reaches it; the secret is never empty."""
+    secret = settings.telegram_webhook_secret.get_secret_value() or secrets.token_urlsafe(32)
+    return {
+        "listen": settings.telegram_webhook_listen,
+        "port": settings.telegram_webhook_port,
+        "url_path": urlsplit(settings.telegram_webhook_url).path.strip("/"),
+        "webhook_url": settings.telegram_webhook_url,
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def run(settings: BotSettings, newsbot: Any) -> None:
+    """Run the bot (webhook when a URL is set, polling otherwise) until SIGINT or SIGTERM."""
+    redact_token_in_logs(settings.telegram_token.get_secret_value())
     application = build_application(settings, newsbot)
-    log.info("Telegram bot polling for updates")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.telegram_webhook_url:
+        options = webhook_options(settings)
+        log.info(
+            "Telegram bot listening for webhook updates on %s:%s/%s",
+            options["listen"],
+            options["port"],
+            options["url_path"],
+        )
+        application.run_webhook(**options)
+    else:
+        log.info("Telegram bot polling for updates")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("Telegram bot stopped")

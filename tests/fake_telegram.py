@@ -43,7 +43,15 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
-__all__ = ["BOT_USER", "DEFAULT_TOKEN", "Call", "FakeTelegram", "UploadedFile", "decode_params"]
+__all__ = [
+    "BOT_USER",
+    "DEFAULT_TOKEN",
+    "Call",
+    "FakeTelegram",
+    "UploadedFile",
+    "decode_params",
+    "polling",
+]
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 
@@ -275,6 +283,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: list[tuple[str, Callable[[dict[str, Any]], bool] | None, threading.Event]] = []
         self._chats: dict[int | str, dict[str, Any]] = {}
         self._commands: dict[str, list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {"url": "", "has_custom_certificate": False}
@@ -311,6 +320,8 @@ class FakeTelegram:
         with self._cond:
             self._closed = True
             self._cond.notify_all()  # release long polls
+            for _, _, release in self._holds:
+                release.set()  # and held answers
         server.shutdown()
         server.server_close()
         if self._thread is not None:
@@ -642,6 +653,19 @@ class FakeTelegram:
             for _ in range(times):
                 queue.append(_Failure(error_code, description, retry_after))
 
+    def hold(
+        self, method: str, predicate: Callable[[dict[str, Any]], bool] | None = None
+    ) -> threading.Event:
+        """Keep answers to matching calls waiting until the returned event is set.
+
+        The call is recorded at once (so :meth:`wait_for` sees it); only the reply is delayed,
+        as if Telegram were slow.  :meth:`stop` releases every hold.
+        """
+        release = threading.Event()
+        with self._lock:
+            self._holds.append((method, predicate, release))
+        return release
+
     # ------------------------------------------------------------------ request handling
 
     def _handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -656,7 +680,14 @@ class FakeTelegram:
             failure = queue.popleft() if queue else None
             if failure is not None:
                 self._failed.append(call)
+            holds = [
+                release
+                for held, predicate, release in self._holds
+                if held == method and (predicate is None or predicate(params))
+            ]
             self._cond.notify_all()
+        for release in holds:
+            release.wait(_FAR_FUTURE)
 
         if failure is not None:
             body: dict[str, Any] = {
@@ -836,3 +867,20 @@ class FakeTelegram:
 
     def _api_logout(self, params: dict[str, Any]) -> Any:
         return True
+
+
+async def polling(application: Any, body: Callable[[], Any], *, post_init: bool = True) -> None:
+    """Run a PTB Application by long polling while ``await body()`` runs, then stop it.
+
+    Calls the application's ``post_init`` the way ``run_polling`` would.
+    """
+    async with application:
+        if post_init and application.post_init:
+            await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            await body()
+        finally:
+            await application.updater.stop()
+            await application.stop()

@@ -1,0 +1,113 @@
+"""Who may talk to the bot, and whether a group message is meant for it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "Sorry, this bot is private. Ask its owner for access."
+
+
+def _split(entries: Iterable[str]) -> tuple[set[int], set[str]]:
+    """Separate numeric ids from usernames (compared without '@', case-insensitively)."""
+    ids: set[int] = set()
+    names: set[str] = set()
+    for entry in entries:
+        entry = entry.strip()
+        try:
+            ids.add(int(entry))
+        except ValueError:
+            names.add(entry.lstrip("@").lower())
+    return ids, names
+
+
+def _matches(who: Any, ids: set[int], names: set[str]) -> bool:
+    if who is None:
+        return False
+    username = (getattr(who, "username", None) or "").lower()
+    return who.id in ids or (bool(username) and username in names)
+
+
+class Access:
+    """The allow lists and admins from the settings; empty allow lists mean open to all."""
+
+    def __init__(
+        self, users: Iterable[str] = (), chats: Iterable[str] = (), admins: Iterable[str] = ()
+    ):
+        self.user_ids, self.usernames = _split(users)
+        self.chat_ids, self.chat_names = _split(chats)
+        self.admin_ids, self.admin_names = _split(admins)
+
+    @property
+    def open(self) -> bool:
+        return not (self.user_ids or self.usernames or self.chat_ids or self.chat_names)
+
+    def is_admin(self, user: Any) -> bool:
+        return _matches(user, self.admin_ids, self.admin_names)
+
+    def allows(self, user: Any, chat: Any) -> bool:
+        """Say whether this user, in this chat, may use the bot."""
+        if self.is_admin(user) or self.open:
+            return True
+        return _matches(user, self.user_ids, self.usernames) or _matches(
+            chat, self.chat_ids, self.chat_names
+        )
+
+
+def is_private(message: Any) -> bool:
+    return message.chat.type == ChatType.PRIVATE
+
+
+def addressed_text(message: Any, bot: Any) -> str | None:
+    """Return the question a message puts to the bot, or None when it is not meant for it."""
+    text = message.text or ""
+    if is_private(message):
+        return text.strip()
+    mention = re.compile(rf"(?<![\w@])@{re.escape(bot.username)}(?!\w)", re.IGNORECASE)
+    replied = message.reply_to_message
+    to_bot = bool(replied and replied.from_user and replied.from_user.id == bot.id)
+    if not (to_bot or mention.search(text)):
+        return None
+    return " ".join(mention.sub(" ", text).split())
+
+
+def is_for_bot(update: Update, bot: Any) -> bool:
+    """Say whether an update deserves a reply: private chats, commands, mentions, replies."""
+    message = update.effective_message
+    if update.callback_query or message is None:
+        return update.callback_query is not None
+    if is_private(message):
+        return True
+    text = message.text or ""
+    if text.startswith("/"):  # "/start@otherbot" belongs to another bot in the group
+        _, _, target = text.split(maxsplit=1)[0].partition("@")
+        return not target or target.lower() == bot.username.lower()
+    return message.text is not None and addressed_text(message, bot) is not None
+
+
+async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from anyone not allowed, with one polite line and nothing from the corpus."""
+    if not isinstance(update, Update):
+        return
+    access: Access = context.bot_data["access"]
+    user, chat = update.effective_user, update.effective_chat
+    if access.allows(user, chat):
+        return
+    log.info(
+        "refused an update from user %s in chat %s",
+        user.id if user else None,
+        chat.id if chat else None,
+    )
+    if update.callback_query:
+        await update.callback_query.answer(REFUSAL)
+    elif update.message and is_for_bot(update, context.bot):
+        await update.message.reply_text(REFUSAL)
+    raise ApplicationHandlerStop
