@@ -114,7 +114,9 @@ class Newsbot:
             terms=lambda text: self.searcher.keyword.terms(text), split=split_sentences
         )
         # Composer selection: extractive unless a chat model is configured (NEWSBOT_LLM).
-        self.composer: Composer = composer or self.extractive
+        from retrieval.generative import composer_for  # LangChain models load only if set
+
+        self.composer: Composer = composer or composer_for(settings, self.extractive)
         self.retriever = news_retriever(self.searcher, settings.top_k)
 
     def retrieve(
@@ -174,3 +176,17 @@ class Newsbot:
             "last_published": days[-1] if days else None,
             "store": self.store.location,
         }
+
+    def stream(
+        self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
+    ) -> Any:
+        """Answer as `answer` does, yielding Token events as the model writes, then a Final."""
+        from retrieval.generative import Final, stream_composed
+
+        question = " ".join(question.split())
+        if not question:
+            yield Final(self.answer(question))
+            return
+        day = as_of or self.today()
+        hits = self.retrieve(question, history, day)
+        yield from stream_composed(self.composer, question, hits, history, day)
