@@ -42,10 +42,18 @@ def resolve_device(device: str) -> str:
 class Embedder:
     """A sentence-transformers model: encodes passages and questions, counts word pieces."""
 
-    def __init__(self, model: str = "", device: str = "auto", batch_size: int = 64):
+    def __init__(
+        self,
+        model: str = "",
+        device: str = "auto",
+        batch_size: int = 64,
+        *,
+        threads: int = 0,
+    ):
         self.model_name = model or bundled_model_path()
         self.device = device
         self.batch_size = batch_size
+        self.threads = threads  # torch intra-op threads; 0 leaves torch's default
 
     @cached_property
     def model(self) -> Any:
@@ -56,6 +64,10 @@ class Embedder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
+        if self.threads > 0:
+            import torch
+
+            torch.set_num_threads(self.threads)
 
         device = resolve_device(self.device)
         try:
