@@ -119,7 +119,12 @@ def describe_failure(error: BaseException, timeout: float) -> str:
         return f"The language model did not answer within {timeout:g}s"
     if "Connect" in names or any(isinstance(e, ConnectionError) for e in chain):
         return "The language model could not be reached"
-    return f"The language model failed ({type(error).__name__})"
+    status = next(
+        (e.status_code for e in chain if isinstance(getattr(e, "status_code", None), int)), None
+    )
+    if status:
+        return f"The language model server answered with an error (HTTP {status})"
+    return f"The language model's reply could not be used ({type(error).__name__})"
 
 
 def with_note(answer: Answer, note: str) -> Answer:

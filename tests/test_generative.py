@@ -249,13 +249,20 @@ def test_connection_refused_falls_back(samples_newsbot):
     assert answer.note == "The language model could not be reached; this is the extractive answer."
 
 
-@pytest.mark.parametrize("reply", [Reply(garbage=True), Reply(status=500)], ids=["html", "500"])
-def test_garbage_or_server_error_falls_back(samples_newsbot, reply):
+@pytest.mark.parametrize(
+    ("reply", "note"),
+    [
+        (Reply(garbage=True), "The language model's reply could not be used (ValueError)"),
+        (Reply(status=500), "The language model server answered with an error (HTTP 500)"),
+        (Reply(status=401), "The language model server answered with an error (HTTP 401)"),
+    ],
+    ids=["html", "500", "401"],
+)
+def test_garbage_or_server_error_falls_back(samples_newsbot, reply, note):
     with FakeOpenAI(reply) as server:
         answer = llm_newsbot(samples_newsbot, server.url).answer(DRONE)
     assert "4.5 kilograms" in answer.text
-    assert answer.note.startswith("The language model failed (")
-    assert answer.note.endswith("this is the extractive answer.")
+    assert answer.note == f"{note}; this is the extractive answer."
 
 
 # --- settings ---------------------------------------------------------------------------------
