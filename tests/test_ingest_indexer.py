@@ -223,3 +223,36 @@ def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, embedder):
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert sorted(assert_consistent(store).values()) == [1, 1]
+
+
+def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
+    """The state a kill between upsert and stale-delete leaves behind is fixed by the next run."""
+    from ingest.chunking import chunk_article, embedding_text
+    from ingest.indexer import content_hash
+    from ingest.sources import iter_articles
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    path = write(corpus, "ferry.txt", sentences=40)
+    store, _ = open_store(tmp_path, embedder)
+    Indexer(store, target_tokens=120).ingest([corpus])
+    old_n = len(rows(store))
+    assert old_n >= 3
+    path.write_text(article_text("Ferry", "ferry", 2).replace("milestone", "stage"), "utf-8")
+    ((article, origin),) = list(iter_articles([str(corpus)]))
+    digest = content_hash(article)
+    meta = {"content_hash": digest, "origin": origin}
+    chunks = chunk_article(article, embedder.count_tokens, target_tokens=120, extra_metadata=meta)
+    # What a process killed after its upsert and before its delete leaves in Chroma.
+    store.collection.upsert(
+        ids=[c.id for c in chunks],
+        documents=[c.text for c in chunks],
+        embeddings=embedder.encode([embedding_text(article.title, c.text) for c in chunks]),
+        metadatas=[c.metadata for c in chunks],
+    )
+    assert len(rows(store)) == old_n  # new head, stale tail
+    assert not store.lookup([article.id])[article.id].complete
+    report = Indexer(store, target_tokens=120).ingest([corpus])
+    assert report.updated == 1
+    assert assert_consistent(store) == {article.id: len(chunks)}
+    assert {r["content_hash"] for r in rows(store).values()} == {digest}
