@@ -278,6 +278,7 @@ class FakeTelegram:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._calls: list[Call] = []
+        self._call_times: list[float] = []  # time.monotonic() of each call in _calls
         self._failed: list[Call] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -544,6 +545,12 @@ class FakeTelegram:
         with self._lock:
             return list(self._updates)
 
+    def timed_calls(self, method: str) -> list[tuple[float, Call]]:
+        """Calls of ``method`` with the ``time.monotonic()`` at which each arrived."""
+        with self._lock:
+            timed = zip(self._call_times, self._calls, strict=True)
+            return [(t, c) for t, c in timed if c.method == method]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self._calls if c.method == method]
@@ -562,6 +569,7 @@ class FakeTelegram:
     def clear_calls(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._call_times.clear()
             self._failed.clear()
 
     def wait_for(
@@ -674,6 +682,7 @@ class FakeTelegram:
             call = Call(method, params)
             if not is_poll or self.record_get_updates:
                 self._calls.append(call)
+                self._call_times.append(time.monotonic())
             if is_poll:
                 self.get_updates_count += 1
             queue = self._failures.get(method)
