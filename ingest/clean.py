@@ -18,16 +18,80 @@ BOILERPLATE_LINE = re.compile(
 )
 
 
-def normalise(text: str) -> str:
+# Cheap test first: only paragraphs with one of these words are split into sentences.
+_JUNK_HINT = re.compile(
+    r"sign (?:me )?up|newsletter|subscri|inbox|follow|read more|click here|cookie|"
+    r"relevant is this ad|share (?:this|on|via)|leave a (?:reply|comment)|journalism|"
+    r"join us on|you have shared|your data|^(?:contact|reach|call|email)\b",
+    re.IGNORECASE,
+)
+# A sentence that is a call to action of the page, not news. Each needs two signals where one
+# alone also occurs in news ("sign up" + "newsletter", never "sign up" alone).
+_JUNK_SENTENCE = [
+    re.compile(rx, re.IGNORECASE)
+    for rx in (
+        r"\bsign (?:me )?up\b.*\b(?:newsletters?|inbox|here|alerts|text messages|updates|"
+        r"briefing|email)\b",
+        r"\b(?:newsletters?|briefing)\b.*\b(?:sign up|subscribe|inbox|delivered)\b",
+        r"\b(?:subscribe|sign up)\b.*\bnewsletters?\b",
+        r"\bnewsletters?\b.*\b(?:free (?:daily|weekly)|daily digest|three times a week)\b",
+        r"\b(?:version of this (?:story|article)|this (?:story|article) is part of)\b.*"
+        r"\bnewsletter\b",
+        r"\b(?:would you like to receive|get our free)\b.*\bnewsletter\b",
+        r"\b(?:to|in) your (?:inbox|phone)\b",
+        r"^(?=.{0,120}$).*\bsubscribe (?:to (?:the |our )?[\w.]+(?: [\w.]+){0,3} )?"
+        r"(?:today|now|here)\b",
+        r"\b(?:become a (?:digital )?subscriber|subscriber-only|subscribe to our print)\b",
+        r"\bsupport(?:ing)? (?:local |strong local |our |quality |journalism like this)*"
+        r"journalism\b",
+        r"^follow\b.{0,80}\bon (?:twitter|instagram|facebook|x)\b",
+        r"\bfollow (?:him|her|them|us|me|along)\b.{0,40}\b(?:twitter|instagram|facebook)\b",
+        r"\bjoin (?:us|our)\b.{0,60}\b(?:twitter|facebook|instagram|telegram)\b",
+        r"^(?:contact|reach|call|e-?mail)\b.{0,80}(?:@\w|\(\d{3}\)|\d{3}-\d{3}-\d{4})",
+        r"\bhow relevant is this ad\b",
+        r"\b(?:we|this (?:site|website)) uses? cookies\b|\baccept (?:all )?cookies\b|"
+        r"\bcookie (?:policy|settings|preferences)\b",
+        r"^share (?:this|on|via)\b|\bclick to share\b",
+        r"\bleave a (?:reply|comment)\b",
+        r"\b(?:details|information) you have shared\b|\buse of your data\b|"
+        r"\byou agree to the processing\b",
+    )
+]
+# Short link prompts: "Read more", "Read more here.", "READ MORE: <headline>", "(Click here)".
+_LINK_PROMPT = re.compile(r"^\W*(?:read more|more:|click here)\b|\bclick here\b", re.I)
+
+
+def is_junk_sentence(sentence: str) -> bool:
+    """Say whether a sentence is page furniture: a newsletter, share or follow prompt, an ad."""
+    if len(sentence) < 200 and _LINK_PROMPT.search(sentence):
+        return True
+    return any(rx.search(sentence) for rx in _JUNK_SENTENCE)
+
+
+def drop_junk_sentences(paragraph: str) -> str:
+    """Remove furniture sentences from a paragraph; keep the news around them."""
+    if not _JUNK_HINT.search(paragraph):
+        return paragraph
+    from retrieval.text import split_sentences
+
+    kept = " ".join(s for s in split_sentences(paragraph) if not is_junk_sentence(s))
+    # What is left of a list marker or a label ("1.", "SPORTS:") is not news either.
+    return kept if re.search(r"[^\W\d_]{2,}.*[^\W\d_]{2,}", kept) else ""
+
+
+def normalise(text: str, drop_junk: bool = True) -> str:
     """Fold Unicode, unify line ends and spaces, keep paragraphs apart by one blank line."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
         lines = [" ".join(line.split()) for line in block.split("\n")]
-        lines = [line for line in lines if line and not BOILERPLATE_LINE.match(line)]
-        if lines:
-            paragraphs.append(" ".join(lines) if len(lines) > 1 else lines[0])
+        lines = [line for line in lines if line and not (drop_junk and is_boilerplate(line))]
+        paragraph = " ".join(lines)
+        if paragraph and drop_junk:
+            paragraph = drop_junk_sentences(paragraph)
+        if paragraph:
+            paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)
 
 

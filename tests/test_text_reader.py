@@ -71,3 +71,35 @@ def test_bad_files_are_reported_and_good_ones_kept(tmp_path):
     assert len(errors) == 2
     assert any("binary.txt" in e and "binary" in e for e in errors)
     assert any("empty.txt" in e and "empty" in e for e in errors)
+
+
+def test_scraped_page_furniture_is_cut_and_the_news_around_it_kept():
+    from ingest.clean import normalise
+
+    scraped = "\n\n".join(
+        [
+            "Volvo is recalling 5,351 XC40 vehicles. Water may enter the cable harness. Read more",
+            "1. How relevant is this ad to you?",
+            "We use cookies to improve your experience. Accept all cookies",
+            "SPORTS NEWSLETTER:Sign up now for daily updates sent to your inbox",
+            "Follow USA TODAY reporter Kelly Tyko on Twitter: @KellyTyko",
+            "Contact Greg Gardner: 313-222-8848 or ggardner99@freepress.com.",
+            "Share this: Facebook",
+            "Leave a Reply",
+            "Support local journalism. Subscribe to azcentral.com today.",
+        ]
+    )
+    assert normalise(scraped) == (
+        "Volvo is recalling 5,351 XC40 vehicles. Water may enter the cable harness."
+    )
+    # The same words in news sentences are news.
+    news = [
+        "The government launched a website to sign up for free Covid-19 tests.",
+        "Lopez confirmed the wedding in her newsletter on Sunday.",
+        "Trump has 80 million followers on Twitter, and he said he would follow the rules.",
+        "Residents need to sign up for FlexVal and fill out a form.",
+        "To stream the show you can subscribe to HBO Max today, starting at $9.99 a month "
+        "or $99.99 a year for a plan with ads, or more for the ad-free version.",
+        "The bakery said the price of cookies rose faster than the price of flour.",
+    ]
+    assert normalise("\n\n".join(news)).split("\n\n") == news
