@@ -139,20 +139,20 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(HELP)
         return
     user = update.effective_user.id
-    limiter: RateLimiter = context.bot_data["rate_limiter"]
-    wait = limiter.wait_time(user)
-    if wait > 0:
-        context.bot_data["counters"]["rate_limited"] += 1
-        await message.reply_text(
-            f"You're asking faster than I can read. Please wait {math.ceil(wait)} seconds "
-            "and ask again."
-        )
-        return
     busy: Busy = context.bot_data["busy"]
     with busy.claim(user) as claimed:
         if not claimed:
             context.bot_data["counters"]["busy"] += 1
             await message.reply_text(BUSY)
+            return
+        limiter: RateLimiter = context.bot_data["rate_limiter"]
+        wait = limiter.wait_time(user)
+        if wait > 0:
+            context.bot_data["counters"]["rate_limited"] += 1
+            await message.reply_text(
+                f"You're asking faster than I can read. Please wait {math.ceil(wait)} seconds "
+                "and ask again."
+            )
             return
         await answer_question(message, context, text)
 

@@ -16,6 +16,7 @@ class RateLimiter:
         self.window = window
         self.clock = clock
         self._asked: defaultdict[Hashable, deque[float]] = defaultdict(deque)
+        self.max_users = 10_000  # beyond this many tracked users, idle ones are forgotten
 
     def wait_time(self, user: Hashable) -> float:
         """Record a question and return 0, or return how long the user must wait first."""
@@ -28,7 +29,17 @@ class RateLimiter:
         if len(asked) >= self.limit:
             return asked[0] + self.window - now
         asked.append(now)
+        if len(self._asked) > self.max_users:
+            self._forget_idle(now)
         return 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop users with nothing inside the window, so memory stays bounded by activity."""
+        idle = [
+            u for u, times in self._asked.items() if not times or times[-1] <= now - self.window
+        ]
+        for user in idle:
+            del self._asked[user]
 
 
 class Busy:

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from bot.access import REFUSAL
 from bot.handlers import BUSY, EDITED, HELP, NOT_TEXT
+from bot.ratelimit import RateLimiter
 from bot.settings import BotSettings
 from bot.telegram import APOLOGY, build_application, redact_token_in_logs
 
@@ -207,3 +208,24 @@ def test_errors_are_logged_reported_to_admins_and_apologised_for(samples_newsbot
     assert "<token>" in caplog.text, "httpx logged request URLs, redacted"
     assert tg.token not in caplog.text
     assert tg.token.split(":")[1] not in caplog.text
+
+
+def test_settings_read_comma_separated_lists(monkeypatch):
+    monkeypatch.setenv("NEWSBOT_TELEGRAM_ALLOWED_USERS", " 42, @Bob ,")
+    monkeypatch.setenv("NEWSBOT_INGEST_PATHS", "examples/articles,https://example.org/feed.xml")
+    settings = BotSettings(_env_file=None)
+    assert settings.telegram_allowed_users == ["42", "@Bob"]
+    assert settings.ingest_paths == ["examples/articles", "https://example.org/feed.xml"]
+    assert settings.telegram_allowed_chats == []  # empty: open to all
+
+
+def test_rate_limit_window_slides():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, window=60, clock=lambda: now[0])
+    assert limiter.wait_time("u") == 0 and limiter.wait_time("u") == 0
+    now[0] = 45.0
+    assert limiter.wait_time("u") == 15.0
+    assert limiter.wait_time("v") == 0  # per user
+    now[0] = 60.0
+    assert limiter.wait_time("u") == 0  # the first question left the window
+    assert RateLimiter(limit=0, window=60).wait_time("u") == 0  # 0: no limit
