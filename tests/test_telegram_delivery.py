@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 import socket
+import threading
 
 import httpx
 from fake_telegram import FakeTelegram, polling
@@ -14,6 +15,7 @@ from pydantic import SecretStr
 from bot.render import TELEGRAM_LIMIT
 from bot.settings import BotSettings
 from bot.telegram import build_application, webhook_options
+from bot.telegram_answer import TYPING_EVERY
 from retrieval.types import Answer, Citation
 
 
@@ -155,6 +157,31 @@ def test_a_burst_of_200_messages_from_20_users_gets_every_reply_in_order():
         firsts = [p["text"].split("\n\n")[0] for p in sent if p["chat_id"] == user]
         expected = [f"Answer to: question {k} from {user} [1]" for k in range(10)]
         assert firsts == expected, f"replies to user {user} lost or out of order"
+
+
+def test_typing_is_repeated_while_a_slow_answer_is_made():
+    ready = threading.Event()
+
+    def slow(question: str) -> Answer:
+        ready.wait(30)  # until the test has seen the typing status sent twice
+        return Answer(f"Answer to: {question}", [])
+
+    with FakeTelegram() as tg:
+
+        async def body():
+            tg.send_text("Slow one", chat_id=8)
+            await tg.async_wait_for("sendChatAction", count=2, timeout=15)
+            assert not tg.calls_to("sendMessage")
+            ready.set()
+            [answer] = await tg.async_wait_for("sendMessage", timeout=15)
+            assert answer.params["text"] == "Answer to: Slow one"
+            await asyncio.sleep(TYPING_EVERY + 0.5)
+
+        try:
+            asyncio.run(polling(build_application(bot_settings(tg), RetrievalStandIn(slow)), body))
+        finally:
+            ready.set()
+    assert len(tg.calls_to("sendChatAction")) == 2, "typing stops once the answer is made"
 
 
 def test_a_429_with_retry_after_is_honoured():
