@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from retrieval.types import Answer, Citation
 
 TELEGRAM_LIMIT = 4096
 
 
-def source_line(c: Citation) -> str:
+def file_name(path: str) -> str:
+    """Show a chat only the file's name: the server's folders are nobody else's business."""
+    return PurePath(path).name or path
+
+
+def source_line(c: Citation, full_path: bool = True) -> str:
     """Describe a source in one line: title, publication, date, and where to read it."""
     parts = [c.title]
     details = ", ".join(p for p in (c.source, c.published_at) if p)
     if details:
         parts.append(details)
-    where = c.url or c.path
+    where = c.url or (c.path if full_path or not c.path else file_name(c.path))
     if where:
         parts.append(where)
     return " — ".join(parts)
@@ -41,7 +47,7 @@ def html_source(c: Citation) -> str:
     if details:
         line += f" — <i>{details}</i>"
     if not c.url and c.path:
-        line += f" — <code>{html.escape(c.path)}</code>"
+        line += f" — <code>{html.escape(file_name(c.path))}</code>"
     return line
 
 
@@ -120,7 +126,7 @@ def sources_block(answer: Answer) -> Block | None:
     heading = "Sources:" if not answer.refused else "Closest articles:"
     return Block(
         "\n".join([f"<b>{heading}</b>", *(html_source(c) for c in answer.citations)]),
-        "\n".join([heading, *(f"[{c.n}] {source_line(c)}" for c in answer.citations)]),
+        "\n".join([heading, *(f"[{c.n}] {source_line(c, False)}" for c in answer.citations)]),
     )
 
 

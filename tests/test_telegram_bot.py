@@ -58,6 +58,9 @@ def test_a_question_gets_the_cited_html_answer(samples_newsbot):
             assert "[1]" in params["text"]
             assert "<b>Sources:</b>" in params["text"]
             assert "Valley Tribune" in params["text"]
+            # The file name only: the server's folders are not shown to chat users.
+            assert "<code>04_valley-united-regional-cup.txt</code>" in params["text"]
+            assert "/examples/" not in params["text"]
 
         run_bot(tg, samples_newsbot, body)
         assert tg.calls_to("sendChatAction"), "the bot shows that it is typing"
