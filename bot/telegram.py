@@ -116,7 +116,10 @@ async def post_init(application: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback, tell the admin chat in one line, apologise to the user."""
     error = context.error
-    log.error("error while handling an update", exc_info=error)
+    if not isinstance(update, Update):  # polling/network trouble: PTB retries; the log is enough
+        log.error("error outside any update: %s", error, exc_info=error)
+        return
+    log.error("error while handling update %s", update.update_id, exc_info=error)
     settings: BotSettings = context.bot_data["settings"]
     if settings.telegram_admin_chat:
         summary = f"newsbot error: {type(error).__name__}: {error}"
@@ -125,7 +128,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(
                 settings.telegram_admin_chat, summary.replace(token, "<token>")[:1000]
             )
-    if isinstance(update, Update) and update.effective_message:
+    if update.effective_message:
         with contextlib.suppress(TelegramError):
             await update.effective_message.reply_text(APOLOGY)
 
