@@ -1,13 +1,21 @@
-"""The `newsbot telegram` entry point in its own process: start-up, an answer, SIGTERM."""
+"""The entry points: `newsbot telegram` in its own process, and `run` in webhook mode."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 
+import httpx
 from fake_telegram import FakeTelegram
+from pydantic import SecretStr
+
+from bot.settings import BotSettings
+from bot.telegram import run
 
 DRONE = "How much weight can the XR-17 drone carry?"
 
@@ -47,3 +55,43 @@ def test_newsbot_telegram_answers_then_stops_cleanly_on_sigterm(
     assert "/bot<token>/sendMessage" in log, "httpx logged the request URLs, redacted"
     assert tg.token not in log and tg.token.split(":")[1] not in log
     assert "Traceback" not in log
+
+
+def test_run_serves_a_webhook_and_stops_on_sigint(samples_newsbot):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/newsbot"
+    results: dict[str, object] = {}
+    with FakeTelegram() as tg:
+        settings = BotSettings(
+            _env_file=None,
+            telegram_token=SecretStr(tg.token),
+            telegram_base_url=tg.base_url,
+            telegram_webhook_url=url,
+            telegram_webhook_port=port,
+            telegram_webhook_secret=SecretStr("s3cret"),
+        )
+        update = {"update_id": 1, "message": tg.make_message(DRONE, chat_id=6, user_id=6)}
+
+        def drive() -> None:
+            try:
+                tg.wait_for("setWebhook", timeout=120)
+                headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+                results["status"] = httpx.post(url, json=update, headers=headers).status_code
+                results["answer"] = tg.wait_for("sendMessage", timeout=60)[0].params["text"]
+            finally:
+                os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
+
+        driver = threading.Thread(target=drive)
+        driver.start()
+        try:
+            run(settings, samples_newsbot)  # returns once the signal has stopped it
+        finally:
+            driver.join(10)
+            for handler in logging.getLogger().handlers:
+                handler.filters.clear()
+    assert results["status"] == 200
+    assert "4.5 kilograms" in str(results["answer"])
+    [hook] = tg.calls_to("setWebhook")
+    assert hook.params["url"] == url and hook.params["secret_token"] == "s3cret"
