@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -206,3 +207,26 @@ def test_get_updates_long_poll_and_offset() -> None:
         _, body = _post(tg, "getUpdates", offset, "application/x-www-form-urlencoded")
         assert [u["update_id"] for u in body["result"]] == [u2["update_id"]]
         assert len(tg.pending_updates) == 1
+
+
+def test_hold_delays_only_matching_replies_and_calls_are_timed() -> None:
+    with FakeTelegram() as tg:
+        release = tg.hold("sendMessage", lambda p: p.get("chat_id") == 1)
+        body = "application/x-www-form-urlencoded"
+        held: dict[str, Any] = {}
+
+        def send_held() -> None:
+            held["reply"] = _post(tg, "sendMessage", b"chat_id=1&text=slow", body)
+
+        sender = threading.Thread(target=send_held)
+        sender.start()
+        tg.wait_for("sendMessage", timeout=5)  # recorded at once
+        status, _ = _post(tg, "sendMessage", b"chat_id=2&text=fast", body)
+        assert status == 200 and "reply" not in held  # other chats are not held
+        time.sleep(0.2)
+        release.set()
+        sender.join(5)
+        assert held["reply"][0] == 200
+        (t1, first), (t2, second) = tg.timed_calls("sendMessage")
+        assert first.params["text"] == "slow" and second.params["text"] == "fast"
+        assert 0 <= t2 - t1 < 5
