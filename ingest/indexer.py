@@ -109,6 +109,7 @@ def ingest_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
 class _Pending:
     article: Article
     chunks: list[Chunk]
+    old_n: int  # chunks the stored version has (0: new article)
     is_new: bool
 
 
@@ -215,34 +216,37 @@ class Indexer:
                 target_tokens=self.target_tokens,
                 extra_metadata={"content_hash": digest, "origin": origin},
             )
-            run.pending.append(_Pending(article, chunks, stored is None))
+            old_n = stored.n_chunks if stored else 0
+            run.pending.append(_Pending(article, chunks, old_n, stored is None))
             run.pending_chunks += len(chunks)
             if run.pending_chunks >= self.batch_chunks:
                 self._flush(run)
         run.lookup = []
 
     def _flush(self, run: _Run) -> None:
-        """Embed a batch of articles' chunks together, then write article by article."""
+        """Embed a batch of articles' chunks together and write them in one upsert."""
         if not run.pending:
             return
         texts = [embedding_text(p.article.title, c.text) for p in run.pending for c in p.chunks]
         vectors = self.embedder.encode(texts)
-        offset = 0
-        report = run.report
+        batch, offset = [], 0
         for p in run.pending:
             n = len(p.chunks)
-            if n == 0:
+            if n:
+                batch.append((p.chunks, vectors[offset : offset + n], p.old_n))
+            offset += n
+        self.store.write_articles(batch)
+        report = run.report
+        for p in run.pending:
+            if not p.chunks:
                 # Nothing embeddable: treat like an article that vanished.
                 self.store.delete_article(p.article.id)
-            else:
-                self.store.write_article(p.chunks, vectors[offset : offset + n])
-            offset += n
-            report.chunks_embedded += n
+            report.chunks_embedded += len(p.chunks)
             if p.is_new:
                 report.added += 1
             else:
                 report.updated += 1
-            log.info("wrote %s (%d chunks)", p.article.location, n)
+            log.info("wrote %s (%d chunks)", p.article.location, len(p.chunks))
             self.on_article(report)
         run.pending, run.pending_chunks = [], 0
 

@@ -88,22 +88,38 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def write_article(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
-        """Write an article's chunks, then drop any position the new version no longer has."""
+    def write_articles(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
+        """Write articles' chunks (chunks, vectors, old chunk count), then drop stale positions."""
         # Upsert first, delete after: a crash in between leaves mixed hashes, which
         # summarise() reports as incomplete, so the next run rewrites the article.
-        if not chunks:
-            return
-        self.collection.upsert(
-            ids=[c.id for c in chunks],
-            documents=[c.text for c in chunks],
-            embeddings=embeddings,
-            metadatas=[c.metadata for c in chunks],
-        )
-        aid = chunks[0].article_id
-        self.collection.delete(
-            where={"$and": [{"article_id": aid}, {"position": {"$gte": len(chunks)}}]}
-        )
+        chunks = [c for article_chunks, _, _ in batch for c in article_chunks]
+        vectors = [v for _, article_vectors, _ in batch for v in article_vectors]
+        step = self.max_batch
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                embeddings=np.asarray(vectors[start : start + step]),
+                metadatas=[c.metadata for c in part],
+            )
+        # Chunks never sit past their own n_chunks, so positions n..old_n-1 are all that can
+        # remain of an earlier, longer version.
+        stale = [
+            chunk_id(article_chunks[0].article_id, n)
+            for article_chunks, _, old_n in batch
+            if article_chunks
+            for n in range(len(article_chunks), old_n)
+        ]
+        for start in range(0, len(stale), step):
+            self.collection.delete(ids=stale[start : start + step])
+
+    @property
+    def max_batch(self) -> int:
+        try:
+            return max(1, int(self.client.get_max_batch_size()))
+        except Exception:
+            return 1000
 
     def delete_article(self, article_id: str) -> None:
         self.collection.delete(where={"article_id": article_id})
