@@ -9,38 +9,41 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# PTB's own bound is taken before an update waits for its turn, so one flooded chat could fill
+# it with waiting updates and stall every other chat; the real bound is applied after the wait.
+_UNBOUNDED = 2**31 - 1
+
 
 class PerChatOrder(BaseUpdateProcessor):
-    """Run updates of one chat one after another; replies in a chat keep the questions' order.
-
-    Chats do not wait for each other, so one slow answer delays only its own chat.
-    """
+    """Run one chat's updates one after another, so its replies keep the questions' order."""
 
     def __init__(self, max_concurrent_updates: int = 256):
-        super().__init__(max_concurrent_updates)
+        super().__init__(_UNBOUNDED)
+        self.limit = max_concurrent_updates
+        self._running: asyncio.Semaphore | None = None
         self._last: dict[Any, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        previous = self._last.get(chat.id)
+        key = chat.id if chat is not None else object()  # no chat: nothing to wait for
+        previous = self._last.get(key)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._last[chat.id] = done
+        self._last[key] = done
+        started = False
         try:
             if previous is not None:
-                try:
-                    await asyncio.shield(previous)
-                except BaseException:
-                    # Cancelled while waiting (shutdown): the handler never started.
-                    getattr(coroutine, "close", lambda: None)()
-                    raise
-            await coroutine
+                await asyncio.shield(previous)
+            if self._running is None:
+                self._running = asyncio.Semaphore(self.limit)
+            async with self._running:
+                started = True
+                await coroutine
         finally:
+            if not started:  # cancelled while waiting (shutdown): the handler never ran
+                getattr(coroutine, "close", lambda: None)()
             done.set_result(None)
-            if self._last.get(chat.id) is done:
-                del self._last[chat.id]
+            if self._last.get(key) is done:
+                del self._last[key]
 
     async def initialize(self) -> None:
         """Nothing to set up."""

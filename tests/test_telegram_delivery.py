@@ -11,11 +11,14 @@ import threading
 import httpx
 from fake_telegram import FakeTelegram, polling
 from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.render import TELEGRAM_LIMIT
 from bot.settings import BotSettings
 from bot.telegram import build_application, webhook_options
 from bot.telegram_answer import TYPING_EVERY
+from bot.telegram_order import PerChatOrder
 from retrieval.types import Answer, Citation
 
 
@@ -254,3 +257,37 @@ def test_webhook_secret_is_never_empty():
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", first["secret_token"])
     assert first["secret_token"] != second["secret_token"]
     assert first["url_path"] == "hook"
+
+
+def test_a_flooded_chat_does_not_stall_the_others():
+    gate: dict[str, asyncio.Event] = {}
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat.id == 1:
+            await gate["open"].wait()
+        await update.effective_message.reply_text(f"echo {update.effective_message.text}")
+
+    with FakeTelegram() as tg:
+        app = (
+            ApplicationBuilder()
+            .token(tg.token)
+            .base_url(tg.base_url)
+            .concurrent_updates(PerChatOrder(max_concurrent_updates=2))
+            .build()
+        )
+        app.add_handler(MessageHandler(filters.TEXT, echo))
+
+        async def body():
+            gate["open"] = asyncio.Event()
+            for i in range(5):
+                tg.send_text(f"m{i}", chat_id=1)  # more waiting updates than the bound
+            tg.send_text("other", chat_id=2)
+            try:
+                first = await tg.async_wait_for("sendMessage", timeout=10)
+                assert first[0].params["chat_id"] == 2, "chat 2 answered while chat 1 is stuck"
+            finally:
+                gate["open"].set()
+            await tg.async_wait_for("sendMessage", count=6, timeout=10)
+
+        asyncio.run(polling(app, body, post_init=False))
+    assert tg.sent_texts(chat_id=1) == [f"echo m{i}" for i in range(5)]
