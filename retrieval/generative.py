@@ -23,7 +23,7 @@ from retrieval.types import Answer, Turn
 log = logging.getLogger(__name__)
 
 # A model that rambles is cut off here; what it wrote so far is still checked.
-MAX_ANSWER_CHARS = 4000
+MAX_ANSWER_CHARS = 2000
 
 SYSTEM = """You answer questions about news articles for a reader.
 Rules:

@@ -159,6 +159,18 @@ def test_streamed_tokens_are_the_checked_text(samples_newsbot):
     assert "".join(tokens) == final.answer.text == "The XR-17 carries up to 4.5 kilograms [1]."
 
 
+def test_rambling_answer_is_cut_off_and_checked(samples_newsbot):
+    hits = samples_newsbot.retrieve(DRONE, as_of=DAY)
+    n = number_of(hits, "06_xr17-island-drone-deliveries.txt")
+    rambling = f"The XR-17 carries 4.5 kilograms [{n}]. " + "And then " * 1000
+    composer = GenerativeComposer(fake_model(rambling), samples_newsbot.extractive)
+    events = list(composer.stream(DRONE, hits, as_of=DAY))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert len(streamed) < 2100  # stopped reading near MAX_ANSWER_CHARS, not at 9,000
+    assert events[-1].answer.text == "The XR-17 carries 4.5 kilograms [1]."
+    assert events[-1].changed
+
+
 # --- the whole chain against an OpenAI-compatible HTTP server --------------------------------
 
 
