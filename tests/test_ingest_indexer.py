@@ -256,3 +256,30 @@ def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
     assert report.updated == 1
     assert assert_consistent(store) == {article.id: len(chunks)}
     assert {r["content_hash"] for r in rows(store).values()} == {digest}
+
+
+def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, embedder):
+    from test_ingest_formats import BODY, Site, rss
+
+    def entry(n: int) -> str:
+        return (
+            f"<item><title>Entry {n}</title><link>https://gullbay.example/{n}</link>"
+            f"<pubDate>Tue, 14 May 2024 10:00:00 +0000</pubDate>"
+            '<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<![CDATA[<p>{BODY} Entry number {n} adds a sentence.</p>]]></content:encoded></item>"
+        )
+
+    store, _ = open_store(tmp_path, embedder)
+    with Site({"/feed": ("application/rss+xml", rss(entry(1) + entry(2)))}) as site:
+        feed = f"{site.url}/feed"
+        first = Indexer(store).ingest([feed], prune=True)
+        assert (first.added, first.failed) == (2, 0)
+        site.pages["/feed"] = ("application/rss+xml", rss(entry(2) + entry(3)))
+        report = Indexer(store).ingest([feed], prune=True)
+        assert (report.added, report.unchanged, report.pruned) == (1, 1, 1)
+        assert {r["title"] for r in rows(store).values()} == {"Entry 2", "Entry 3"}
+        # The feed is down: nothing it gave before is pruned.
+        del site.pages["/feed"]
+        report = Indexer(store).ingest([feed], prune=True)
+        assert (report.failed, report.pruned) == (1, 0)
+        assert {r["title"] for r in rows(store).values()} == {"Entry 2", "Entry 3"}

@@ -72,13 +72,17 @@ def entry_article(entry: Any, where: str, source: str | None, options: ReadOptio
     if len(text) < MIN_CONTENT_CHARS and link:
         try:
             page = fetch(link, timeout=options.fetch_timeout)
+            extracted = html_reader.extract(page.content, f"{where} ({link})", url=link)
         except InputError as error:
-            raise InputError(f"{where} ({link})", error.reason) from error
-        extracted = html_reader.extract(page.content, f"{where} ({link})", url=link)
-        text = extracted.text
-        title = title or extracted.title
-        author = author or extracted.author
-        published = published or extracted.published_at
+            if not text:
+                raise InputError(f"{where} ({link})", error.reason) from error
+            # A short article of its own is still better than none.
+            log.info("kept the entry's own text: %s", error)
+        else:
+            text = extracted.text
+            title = title or extracted.title
+            author = author or extracted.author
+            published = published or extracted.published_at
     if not text:
         text = fragment_text(entry.get("summary") or "")
     if not text:
