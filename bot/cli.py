@@ -102,6 +102,9 @@ def add_bench_parser(commands: Any) -> None:
     bench.add_argument("--batch-size", type=int, default=64, help="embedding batch size")
     bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     bench.add_argument(
+        "--backend", default="torch", choices=["torch", "onnx", "onnx-int8"], help="embeddings"
+    )
+    bench.add_argument(
         "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"
     )
     bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
@@ -417,6 +420,7 @@ def run_bench(args: argparse.Namespace) -> int:
         tutorial=not args.no_tutorial,
         batch_size=args.batch_size,
         threads=args.threads,
+        backend=args.backend,
         model=settings.embedding_model,
         device=settings.device,
         cli_repeat=args.cli_repeat,

@@ -44,6 +44,7 @@ class BenchConfig:
     batch_chunks: int = 256
     batch_size: int = 64
     threads: int = 0
+    backend: str = "torch"  # torch, onnx or onnx-int8 (ingest and warm answers)
     model: str = ""
     device: str = "auto"
     cli_repeat: int = 2
@@ -198,6 +199,7 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
             "device": config.device,
             "batch_size": config.batch_size,
             "threads": config.threads,
+            "backend": config.backend,
             "batch_chunks": config.batch_chunks,
             "questions": str(questions) if questions else None,
         }

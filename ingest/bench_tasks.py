@@ -53,6 +53,7 @@ def make_embedder(config: dict[str, Any]) -> Any:
         config.get("device", "auto"),
         int(config.get("batch_size", 64)),
         threads=int(config.get("threads", 0)),
+        backend=str(config.get("backend", "torch")),
     )
     embedder.encode(["warm up"])
     return embedder

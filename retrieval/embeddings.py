@@ -39,6 +39,11 @@ def resolve_device(device: str) -> str:
     return "cpu"
 
 
+# torch: sentence-transformers as is; onnx: the same weights on ONNX Runtime (same vectors);
+# onnx-int8: dynamically quantized, faster on CPU but its vectors drift (cosine ~0.9-0.97).
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
 class Embedder:
     """A sentence-transformers model: encodes passages and questions, counts word pieces."""
 
@@ -49,17 +54,31 @@ class Embedder:
         batch_size: int = 64,
         *,
         threads: int = 0,
+        backend: str = "torch",
     ):
         self.model_name = model or bundled_model_path()
         self.device = device
         self.batch_size = batch_size
-        self.threads = threads  # torch intra-op threads; 0 leaves torch's default
+        self.threads = threads  # intra-op threads; 0 leaves the runtime's default
+        if backend not in BACKENDS:
+            raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}")
+        self.backend = backend
+
+    @cached_property
+    def onnx(self) -> Any:
+        """The ONNX Runtime encoder, for the onnx backends only (no torch import at run time)."""
+        from retrieval.embeddings_onnx import OnnxEncoder
+
+        return OnnxEncoder(self.model_name, self.backend == "onnx-int8", self.device, self.threads)
 
     @cached_property
     def model(self) -> Any:
         # Nothing may be fetched from a hub at run time; a name that is not on disk fails fast.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # OpenMP threads that spin while idle cost 10-50x query latency on a shared CPU; read
+        # once when torch loads, so it only helps if torch is not imported yet.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -84,16 +103,22 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads, special tokens included; the rest it would cut."""
+        if self.backend != "torch":
+            return int(self.onnx.max_tokens)
         return int(self.model.max_seq_length)
 
     @property
     def dimensions(self) -> int:
+        if self.backend != "torch":
+            return int(self.onnx.dimensions)
         return int(self.model.get_embedding_dimension())
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Count word pieces of each text with the model's own tokenizer, no special tokens."""
         if not texts:
             return []
+        if self.backend != "torch":
+            return self.onnx.count_tokens(texts)
         encoded = self.model.tokenizer(
             list(texts), add_special_tokens=False, return_attention_mask=False
         )
@@ -103,6 +128,8 @@ class Embedder:
         """Embed texts as unit vectors (cosine similarity is then a dot product)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        if self.backend != "torch":
+            return self.onnx.encode(texts, self.batch_size)
         return self.model.encode(
             list(texts),
             batch_size=self.batch_size,
