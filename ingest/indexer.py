@@ -156,6 +156,7 @@ class Indexer:
             if origin != run.last_origin:
                 run.last_origin = origin
                 run.report.files += 1
+                self.on_article(run.report)
             if isinstance(item, Problem):
                 self._problem(item, run)
                 continue
