@@ -283,3 +283,12 @@ def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, embedder):
         report = Indexer(store).ingest([feed], prune=True)
         assert (report.failed, report.pruned) == (1, 0)
         assert {r["title"] for r in rows(store).values()} == {"Entry 2", "Entry 3"}
+
+
+def test_watching_a_feed_url_runs_a_pass_every_interval():
+    passes = []
+    stop = threading.Event()
+    # URLs cannot be stat'ed for changes, so each interval is a pass (content hashes make
+    # unchanged entries cost nothing); files alone run a pass only when they change.
+    count = watch(["http://127.0.0.1:9/feed"], lambda: passes.append(1), 0.05, stop, 3)
+    assert count == len(passes) == 3
