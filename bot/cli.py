@@ -98,6 +98,9 @@ def add_bench_parser(commands: Any) -> None:
     bench.add_argument("--markdown", help="Markdown file to update (default: OUT/BENCHMARKS.md)")
     bench.add_argument("--label", default="", help="name of this run in the report")
     bench.add_argument("--repeat", type=int, default=1, help="interleaved ingest rounds")
+    bench.add_argument(
+        "--limit", type=int, default=0, help="at most N articles, the questions' gold first"
+    )
     bench.add_argument("--no-tutorial", action="store_true", help="skip the LangChain baseline")
     bench.add_argument("--batch-size", type=int, default=64, help="embedding batch size")
     bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
@@ -417,6 +420,7 @@ def run_bench(args: argparse.Namespace) -> int:
         markdown=Path(args.markdown) if args.markdown else None,
         label=args.label,
         repeat=args.repeat,
+        limit=args.limit,
         tutorial=not args.no_tutorial,
         batch_size=args.batch_size,
         threads=args.threads,

@@ -7,6 +7,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -39,6 +40,7 @@ class BenchConfig:
     out_dir: Path = ROOT / "docs"
     markdown: Path | None = None  # default: out_dir / BENCHMARKS.md
     label: str = ""
+    limit: int = 0  # at most this many articles, the questions' gold ones first (0: all)
     repeat: int = 1  # interleaved rounds of ours / raw encode / tutorial
     tutorial: bool = True
     batch_chunks: int = 256
@@ -68,7 +70,9 @@ def resolve_inputs(config: BenchConfig) -> tuple[Path, Path | None]:
     return articles, questions
 
 
-def write_corpus(articles: Path, work: Path, change_fraction: float = 0.01) -> dict[str, Any]:
+def write_corpus(
+    articles: Path, work: Path, limit: int = 0, keep: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Copy the articles into one JSONL file, plus a copy where 1 % of them changed."""
     from ingest.sources import iter_articles
 
@@ -90,8 +94,11 @@ def write_corpus(articles: Path, work: Path, change_fraction: float = 0.01) -> d
         )
     if not records:
         raise BenchError(f"{articles}: no readable articles")
+    if limit:  # the questions' gold articles first, so a subset still answers them
+        gold = [r for r in records if r["url"] in keep]
+        records = (gold + [r for r in records if r["url"] not in keep])[:limit]
     corpus, changed = work / "corpus.jsonl", work / "corpus-changed.jsonl"
-    n_changed = max(1, math.ceil(len(records) * change_fraction))
+    n_changed = max(1, math.ceil(len(records) * 0.01))
     step = len(records) / n_changed
     picked = {int(i * step) for i in range(n_changed)}
     with corpus.open("w", encoding="utf-8") as a, changed.open("w", encoding="utf-8") as b:
@@ -125,6 +132,13 @@ def write_questions(source: Path | None, work: Path) -> tuple[Path | None, int]:
     path = work / "questions.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path, len(rows)
+
+
+def gold_urls(questions: Path | None) -> frozenset[str]:
+    if questions is None:
+        return frozenset()
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines()]
+    return frozenset(url for row in rows for url in row["gold"])
 
 
 def child_env() -> dict[str, str]:
@@ -162,9 +176,11 @@ def time_cli(data_dir: Path, question: str, config: BenchConfig) -> dict[str, An
     """Time `newsbot --help`, a cold `newsbot ask`, and importing plus loading the model."""
     env = {**child_env(), "NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_CHROMA_URL": ""}
     env["NEWSBOT_EMBEDDING_MODEL"] = config.model
+    env["NEWSBOT_EMBEDDING_BACKEND"] = config.backend  # for when settings carry it
     load = (
         "from retrieval.embeddings import Embedder; "
-        f"Embedder({config.model!r}, {config.device!r}).encode_query('warm up')"
+        f"Embedder({config.model!r}, {config.device!r}, backend={config.backend!r})"
+        ".encode_query('warm up')"
     )
     helps, asks, loads = [], [], []
     for _ in range(max(1, config.cli_repeat)):
@@ -192,8 +208,8 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         work = Path(tmp)
-        corpus = write_corpus(articles, work)
         questions, n_questions = write_questions(questions_source, work)
+        corpus = write_corpus(articles, work, config.limit, gold_urls(questions))
         base = {
             "model": config.model,
             "device": config.device,
@@ -236,6 +252,7 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
         label=label,
         created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         corpus_path=str(articles),
+        command="newsbot " + shlex.join(sys.argv[1:]),
         questions=n_questions,
         changed_articles=corpus["n_changed"],
         seconds=round(time.perf_counter() - started, 1),
