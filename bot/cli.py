@@ -113,6 +113,9 @@ def add_bench_parser(commands: Any) -> None:
     bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
     bench.add_argument("--rss-articles", default="1000,50000", help="synthetic ingest sizes")
     bench.add_argument("--cli-repeat", type=int, default=2, help="runs of each CLI timing")
+    bench.add_argument(
+        "--levers", action="store_true", help="also time each embedding setting (child each)"
+    )
     bench.add_argument("--json", action="store_true", help="print the whole report as JSON")
     bench.set_defaults(run=run_bench)
 
@@ -431,6 +434,7 @@ def run_bench(args: argparse.Namespace) -> int:
         scale_sizes=sizes(args.scale),
         scale_budget_s=args.scale_budget,
         rss_articles=sizes(args.rss_articles),
+        levers=args.levers,
     )
     if args.articles:
         config.articles = Path(args.articles)

@@ -54,6 +54,19 @@ class BenchConfig:
     scale_budget_s: float = 600.0
     rss_articles: list[int] = field(default_factory=lambda: [1_000, 50_000])
     chart: bool = True
+    levers: bool = False  # also time each embedding setting in LEVERS on the same chunks
+
+
+# (name, config overrides, environment overrides): one child process each.
+LEVERS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
+    ("torch, passive OpenMP waits (default)", {}, {}),
+    ("torch, spinning OpenMP waits", {}, {"OMP_WAIT_POLICY": "ACTIVE"}),
+    ("torch, 1 thread", {"threads": 1}, {}),
+    ("torch, batch 16", {"batch_size": 16}, {}),
+    ("torch, batch 128", {"batch_size": 128}, {}),
+    ("onnx fp32", {"backend": "onnx"}, {}),
+    ("onnx int8", {"backend": "onnx-int8"}, {}),
+]
 
 
 def resolve_inputs(config: BenchConfig) -> tuple[Path, Path | None]:
@@ -147,11 +160,12 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_child(task: str, config: dict[str, Any]) -> dict[str, Any]:
+def run_child(task: str, config: dict[str, Any], **env: str) -> dict[str, Any]:
     """Run one measurement in a fresh Python process and return its JSON result."""
-    log.info("bench: %s", task)
+    log.info("bench: %s %s", task, env or "")
     command = [sys.executable, "-m", "ingest.bench_tasks", task, json.dumps(config, default=str)]
-    done = subprocess.run(command, capture_output=True, text=True, env=child_env(), cwd=ROOT)
+    environ = {**child_env(), **env}
+    done = subprocess.run(command, capture_output=True, text=True, env=environ, cwd=ROOT)
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
         raise BenchError(f"bench step {task!r} failed: {tail[0]}")
@@ -231,6 +245,11 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
             },
         )
         serve = run_child("serve", {**base, "data_dir": str(work / "ours-0")})
+        levers = []
+        if config.levers:
+            for name, overrides, env in LEVERS:
+                lever = {**base, **overrides, "chunks": str(work / "chunks.json")}
+                levers.append({"lever": name, **run_child("lever", lever, **env)})
         first_question = "What happened this week?"
         if questions:
             first_question = json.loads(questions.read_text().splitlines()[0])["question"]
@@ -248,6 +267,7 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
             {"sizes": config.scale_sizes, "budget_s": config.scale_budget_s, "workdir": str(work)},
         )
     result = bench_report.assemble(ingest, serve, cli, rss, scale, corpus["articles"])
+    result["levers"] = levers
     result.update(
         label=label,
         created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

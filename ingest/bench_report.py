@@ -207,6 +207,19 @@ def markdown(r: dict[str, Any]) -> str:
     ]
     header = ("synthetic articles", "chunks", "ingest s", "peak RSS (after model load)")
     lines += ["", *table(header, sizes)]
+    if r.get("levers"):
+        rows = [
+            (
+                x["lever"],
+                x["chunks_per_s"],
+                f"{x['query']['p50_ms']} / {x['query']['p95_ms']} ms",
+                f"{x['load_s']} s",
+                f"{x['process_peak_rss_mb']} MiB",
+            )
+            for x in r["levers"]
+        ]
+        header = ("embedding setting", "chunks/s", "question p50 / p95", "load", "peak RSS")
+        lines += ["", *table(header, rows)]
     return "\n".join(lines) + "\n"
 
 

@@ -97,6 +97,7 @@ def task_ingest(config: dict[str, Any]) -> dict[str, Any]:
             texts = [embedding_text(c.title, c.text) for c in store.iter_chunks()]
             result["chunks"] = len(texts)
             result["tokens"] = sum(embedder.count_tokens(texts))
+            (work / "chunks.json").write_text(json.dumps(texts), encoding="utf-8")
         started = time.perf_counter()
         embedder.encode(texts)
         row["raw_s"] = time.perf_counter() - started
@@ -179,6 +180,28 @@ def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def task_lever(config: dict[str, Any]) -> dict[str, Any]:
+    """Time one embedding setting: bulk encode of the bench's chunks and single questions."""
+    texts = json.loads(Path(config["chunks"]).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    embedder = make_embedder(config)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    embedder.encode(texts)
+    bulk_s = time.perf_counter() - started
+    questions = [q["question"] for q in load_questions(config)][:30] or ["What happened?"] * 10
+    latencies = []
+    for question in questions:
+        started = time.perf_counter()
+        embedder.encode_query(question)
+        latencies.append(time.perf_counter() - started)
+    return {
+        "load_s": round(load_s, 2),
+        "chunks_per_s": round(len(texts) / bulk_s, 2),
+        "query": summary_ms(latencies),
+    }
+
+
 def day(question: dict[str, Any]) -> date | None:
     value = question.get("asked_on")
     return date.fromisoformat(value) if value else None
@@ -190,6 +213,7 @@ def tasks() -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
     return {
         "ingest": task_ingest,
         "serve": task_serve,
+        "lever": task_lever,
         "synthetic_ingest": bench_scale.task_synthetic_ingest,
         "scale": bench_scale.task_scale,
     }
