@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.fetch import is_url
@@ -15,16 +14,15 @@ from retrieval.types import Article
 IGNORED_NAMES = {"README.md", "QUESTIONS.md", "LICENSE", "CHANGELOG.md"}
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(InputError):
     """An item that was not read, and the origin (file, folder or URL) it belongs to."""
 
-    error: InputError
-    origin: str
-    skipped: bool = False  # not an article format at all, rather than a broken article
-
-    def __str__(self) -> str:
-        return str(self.error)
+    def __init__(self, error: InputError, origin: str, skipped: bool = False):
+        super().__init__(error.where, error.reason)
+        self.error = error
+        self.origin = origin
+        # Not an article format at all (a photo, say), rather than a broken article.
+        self.skipped = skipped
 
 
 def origin_of(root: str) -> str:
