@@ -164,7 +164,7 @@ def watch_ingest(
     from ingest.indexer import Indexer, ingest_lock
     from ingest.watch import watch
     from retrieval.embeddings import Embedder
-    from retrieval.errors import IngestBusyError
+    from retrieval.errors import NewsbotError
     from retrieval.store import Store
 
     has_feeds = any(is_url(p) for p in args.paths)
@@ -185,7 +185,8 @@ def watch_ingest(
             ):
                 indexer.on_article = on_article
                 report = indexer.ingest(args.paths, prune=args.prune)
-        except IngestBusyError as error:
+        except NewsbotError as error:
+            # A busy lock or an unreachable server must not end the watch: try next pass.
             print(f"newsbot: {error}; trying again in {interval:g}s", file=sys.stderr)
             return
         print_report(report, args)

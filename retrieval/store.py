@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,6 +42,17 @@ class StoredArticle:
     n_chunks: int
     origin: str
     complete: bool
+
+
+@contextmanager
+def store_errors(action: str, where: str) -> Iterator[None]:
+    """Turn Chroma's and the HTTP client's failures into one actionable StoreError."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as error:
+        raise StoreError(f"cannot {action} the article store at {where}: {error}") from error
 
 
 def open_client(settings: RetrievalSettings) -> Any:
@@ -97,12 +109,13 @@ class Store:
         step = self.max_batch
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
-            self.collection.upsert(
-                ids=[c.id for c in part],
-                documents=[c.text for c in part],
-                embeddings=np.asarray(vectors[start : start + step]),
-                metadatas=[c.metadata for c in part],
-            )
+            with store_errors("write to", self.location):
+                self.collection.upsert(
+                    ids=[c.id for c in part],
+                    documents=[c.text for c in part],
+                    embeddings=np.asarray(vectors[start : start + step]),
+                    metadatas=[c.metadata for c in part],
+                )
         # Chunks never sit past their own n_chunks, so positions n..old_n-1 are all that can
         # remain of an earlier, longer version.
         stale = [
@@ -112,7 +125,8 @@ class Store:
             for n in range(len(article_chunks), old_n)
         ]
         for start in range(0, len(stale), step):
-            self.collection.delete(ids=stale[start : start + step])
+            with store_errors("write to", self.location):
+                self.collection.delete(ids=stale[start : start + step])
 
     @property
     def max_batch(self) -> int:
@@ -122,22 +136,25 @@ class Store:
             return 1000
 
     def delete_article(self, article_id: str) -> None:
-        self.collection.delete(where={"article_id": article_id})
+        with store_errors("delete from", self.location):
+            self.collection.delete(where={"article_id": article_id})
 
     def lookup(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
         """Summarise what the store holds of these articles (absent ones are left out)."""
         if not article_ids:
             return {}
-        page = self.collection.get(
-            where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"]
-        )
+        with store_errors("read", self.location):
+            page = self.collection.get(
+                where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"]
+            )
         return summarise(page["metadatas"])
 
     def iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Yield (chunk id, metadata) of every chunk, page by page."""
         offset = 0
         while True:
-            page = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            with store_errors("read", self.location):
+                page = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
             ids = page["ids"]
             if not ids:
                 return
