@@ -14,10 +14,12 @@ from telegram.ext import ContextTypes
 
 from bot.memory import ChatMemory
 from bot.render import telegram_messages
+from bot.streaming import stream_answer
 from retrieval.types import Answer
 
 log = logging.getLogger(__name__)
 
+DRAFT_LIMIT = 4000  # a draft longer than one message is cut; the final answer is split
 TYPING_EVERY = 4.0  # Telegram clears the typing status after about five seconds
 
 
@@ -32,29 +34,50 @@ async def keep_typing(bot: Any, chat_id: int) -> None:
 async def answer_question(
     message: Message, context: ContextTypes.DEFAULT_TYPE, question: str
 ) -> None:
-    """Answer one question from the news and send it (the one step streaming would replace)."""
+    """Answer one question from the news; a chat model's words are shown as they come."""
     newsbot = context.bot_data["newsbot"]
     memory: ChatMemory = context.bot_data["memory"]
     chat_id = message.chat_id
     typing = asyncio.create_task(keep_typing(context.bot, chat_id))
+    draft: Message | None = None
+
+    async def edit(text: str) -> None:
+        # Drafts are plain text (nothing to escape); the checked answer replaces the last one.
+        nonlocal draft
+        typing.cancel()
+        if draft is None:
+            draft = await message.reply_text(text[:DRAFT_LIMIT], disable_web_page_preview=True)
+        else:
+            await draft.edit_text(text[:DRAFT_LIMIT], disable_web_page_preview=True)
+
+    # Telegram allows about 20 messages a minute in a group: draft less often there.
+    interval = 1.0 if message.chat.type == "private" else 3.0
     try:
-        answer = await asyncio.to_thread(newsbot.answer, question, memory.history(chat_id))
+        events = newsbot.stream(question, memory.history(chat_id))
+        answer = await stream_answer(events, edit, interval=interval)
     finally:
         typing.cancel()
     memory.remember(chat_id, question, answer)
     context.bot_data["counters"]["answered"] += 1
-    await send_answer(message, answer)
+    await send_answer(message, answer, draft)
 
 
-async def send_answer(message: Message, answer: Answer) -> None:
-    """Send each piece as HTML; a piece Telegram cannot parse goes out as plain text instead."""
-    for html_text, plain in telegram_messages(answer):
+async def send_answer(message: Message, answer: Answer, draft: Message | None = None) -> None:
+    """Send each piece as HTML (the first replacing the draft, if any); plain text if rejected."""
+    for i, (html_text, plain) in enumerate(telegram_messages(answer)):
+        replace = draft if i == 0 else None
         try:
-            await message.reply_text(
-                html_text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
+            await deliver(message, replace, html_text, ParseMode.HTML)
         except BadRequest as error:
             if "parse entities" not in str(error).lower():
                 raise
             log.warning("Telegram rejected the HTML answer, sending plain text: %s", error)
-            await message.reply_text(plain, disable_web_page_preview=True)
+            await deliver(message, replace, plain, None)
+
+
+async def deliver(message: Message, draft: Message | None, text: str, mode: str | None) -> None:
+    """Reply with text, or turn the draft into it."""
+    if draft is None:
+        await message.reply_text(text, parse_mode=mode, disable_web_page_preview=True)
+    else:
+        await draft.edit_text(text, parse_mode=mode, disable_web_page_preview=True)

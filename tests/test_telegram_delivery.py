@@ -19,6 +19,7 @@ from bot.settings import BotSettings
 from bot.telegram import build_application, webhook_options
 from bot.telegram_answer import TYPING_EVERY
 from bot.telegram_order import PerChatOrder
+from retrieval.generative import Final, Token
 from retrieval.types import Answer, Citation
 
 
@@ -30,13 +31,19 @@ class RetrievalStandIn:
     answers in tests/test_telegram_bot.py and test_telegram_access.py.
     """
 
-    def __init__(self, make=None):
+    def __init__(self, make=None, tokens=None):
         self.make = make or (lambda q: Answer(f"Answer to: {q} [1]", [citation(1)]))
+        self.tokens = tokens or (lambda q: [])  # words a chat model would stream first
         self.questions: list[str] = []
 
     def answer(self, question, history=(), as_of=None) -> Answer:
         self.questions.append(question)
         return self.make(question)
+
+    def stream(self, question, history=(), as_of=None):
+        for text in self.tokens(question):
+            yield Token(text)
+        yield Final(self.answer(question, history, as_of))
 
     def stats(self) -> dict:
         return {"articles": 1, "chunks": 1, "sources": ["Wire"], "store": "-"}
@@ -291,3 +298,34 @@ def test_a_flooded_chat_does_not_stall_the_others():
 
         asyncio.run(polling(app, body, post_init=False))
     assert tg.sent_texts(chat_id=1) == [f"echo m{i}" for i in range(5)]
+
+
+def test_a_streamed_answer_is_drafted_then_replaced_by_the_checked_answer():
+    words = ["The ", "ferry ", "cost ", "$38.5 million ", "[1]."]
+
+    def slow_tokens(question: str):
+        for word in words:
+            yield word
+            threading.Event().wait(0.4)  # a model writing at a few words a second
+
+    newsbot = RetrievalStandIn(
+        lambda q: Answer("The ferry cost $38.5 million. [1]", [citation(1)]),
+        tokens=slow_tokens,
+    )
+    with FakeTelegram() as tg:
+
+        async def body():
+            tg.send_text("What did the ferry cost?", chat_id=4)
+            await tg.async_wait_for(
+                "editMessageText", predicate=lambda p: "Sources" in p["text"], timeout=30
+            )
+
+        asyncio.run(polling(build_application(bot_settings(tg), newsbot), body))
+    [draft] = delivered(tg)  # one message only: the draft, later edited in place
+    assert "parse_mode" not in draft and draft["text"].endswith("…")
+    edits = delivered(tg, "editMessageText")
+    final = edits[-1]
+    assert final["parse_mode"] == "HTML" and final["message_id"] is not None
+    assert final["text"].startswith("The ferry cost $38.5 million. [1]")
+    # Drafts are throttled to about one a second, never one per token.
+    assert len(edits) < len(words)
