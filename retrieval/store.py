@@ -62,8 +62,8 @@ def open_client(settings: RetrievalSettings) -> Any:
 
     chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
     try:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
+        if settings.chroma_server:
+            url = urlparse(settings.chroma_server)
             return chromadb.HttpClient(
                 host=url.hostname or "localhost",
                 port=url.port or (443 if url.scheme == "https" else 8000),
@@ -73,7 +73,7 @@ def open_client(settings: RetrievalSettings) -> Any:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:
-        where = settings.chroma_url or settings.chroma_dir
+        where = settings.chroma_server or settings.chroma_dir
         raise StoreError(f"cannot open the article store at {where}: {error}") from error
 
 
@@ -95,7 +95,7 @@ class Store:
 
     @property
     def location(self) -> str:
-        return self.settings.chroma_url or str(self.settings.chroma_dir)
+        return self.settings.chroma_server or str(self.settings.chroma_dir)
 
     def count(self) -> int:
         return int(self.collection.count())

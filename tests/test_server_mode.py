@@ -69,10 +69,12 @@ def test_ingest_and_answer_round_trip_through_a_chroma_server(tmp_path, chroma_s
     assert not answer.refused and "1.2 million" in answer.text
     assert answer.citations[0].source == "Gull Bay Times"
 
-    # The command a user runs, pointed at the server by the environment alone.
+    # The command a user runs, pointed at the server by the environment alone (host and port).
+    host, port = chroma_server.removeprefix("http://").rsplit(":", 1)
     env = {
         **os.environ,
-        "NEWSBOT_CHROMA_URL": chroma_server,
+        "NEWSBOT_CHROMA_HOST": host,
+        "NEWSBOT_CHROMA_PORT": port,
         "NEWSBOT_COLLECTION": "server-round-trip",
         "NEWSBOT_DATA_DIR": str(tmp_path / "cli-data"),
     }
