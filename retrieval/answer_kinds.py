@@ -5,6 +5,39 @@ from __future__ import annotations
 import re
 
 WORD = re.compile(r"[\w'’.-]+")
+# How a question is asked, not what it is about: never evidence of a topic.
+QUESTION_WORDS = frozenset(
+    (
+        "how",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "has",
+        "have",
+        "had",
+        "been",
+        "much",
+        "many",
+        "according",
+    )
+)
 
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -50,6 +83,14 @@ def _new_words(sentence: str, question_words: set[str]) -> list[str]:
     """Words of a sentence, after its first, that the question does not contain."""
     words = WORD.findall(sentence)[1:]
     return [w for w in words if w.lower().strip(".'’") not in question_words]
+
+
+def anchor_words(question: str) -> list[str]:
+    """Names and numbers of a question: capitalised words after the first, and digits."""
+    words = WORD.findall(question)
+    return [
+        w for i, w in enumerate(words) if (i and w[:1].isupper()) or any(c.isdigit() for c in w)
+    ]
 
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:

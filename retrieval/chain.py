@@ -111,7 +111,9 @@ class Newsbot:
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today
         self.extractive = ExtractiveComposer(
-            terms=lambda text: self.searcher.keyword.terms(text), split=split_sentences
+            terms=lambda text: self.searcher.keyword.terms(text),
+            split=split_sentences,
+            idf=lambda term: self.searcher.keyword.idf(term),
         )
         # Composer selection: extractive unless a chat model is configured (NEWSBOT_LLM).
         from retrieval.generative import composer_for  # LangChain models load only if set

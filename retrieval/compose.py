@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from retrieval.answer_kinds import WORD, answer_kind, holds_kind
+from retrieval.answer_kinds import QUESTION_WORDS, WORD, anchor_words, answer_kind, holds_kind
+from retrieval.dates import asks_after
 from retrieval.followups import condense
 from retrieval.search import Hit
 from retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
 MAX_BODY_WORDS = 75
-MAX_SENTENCE_WORDS = 40
+MAX_SENTENCE_WORDS = 30
 # How much a sentence holding the kind of thing asked for gains, relative to its word match.
 KIND_BONUS = 0.3
+# A sentence with fewer new words than this share restates the question rather than answering.
+RESTATED = 0.15
 
 Terms = Callable[[str], list[str]]
 
@@ -79,17 +82,26 @@ class ExtractiveComposer:
         split: Callable[[str], list[str]],
         min_dense: float = 0.30,
         min_overlap: float = 0.34,
-        max_sentences: int = 3,
+        idf: Callable[[str], float] | None = None,
+        min_support: float = 0.75,
+        max_sentences: int = 4,
         max_words: int = MAX_BODY_WORDS - 5,
         hits_read: int = 3,
+        sentence_words: int = MAX_SENTENCE_WORDS,
+        keep_ratio: float = 0.5,
     ):
         self.terms = terms
         self.split = split
         self.min_dense = min_dense
         self.min_overlap = min_overlap
+        self.idf = idf or (lambda term: 1.0)
+        self.min_support = min_support
         self.max_sentences = max_sentences
         self.max_words = max_words
         self.hits_read = hits_read
+        self.sentence_words = sentence_words
+        self.keep_ratio = keep_ratio
+        self.question_terms = {t for w in QUESTION_WORDS for t in terms(w)}
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> tuple[list[Candidate], set[str]]:
         """Score every sentence (and headline) of the top articles for how well it answers.
@@ -99,7 +111,7 @@ class ExtractiveComposer:
         question asks for (a number, a name, a date) that the question does not already say
         gains a little, because that is where answers sit.
         """
-        q_terms = set(self.terms(question))
+        q_terms = set(self.terms(question)) - self.question_terms
         wanted = answer_kind(question)
         q_words = {w.lower() for w in WORD.findall(question)}
         rows: list[tuple[str, int, Chunk, set[str], set[str], float]] = []
@@ -121,6 +133,8 @@ class ExtractiveComposer:
         total = sum(weight.values()) or 1.0
         found: list[Candidate] = []
         for sentence, rank, chunk, terms, title_terms, dense in rows:
+            if len(terms - q_terms) < RESTATED * len(terms):
+                continue  # it only restates the question (quiz pages print the question itself)
             own = sum(weight[t] for t in q_terms & terms) / total
             overlap = len(q_terms & (terms | title_terms)) / len(q_terms) if q_terms else 0.0
             kind = KIND_BONUS if wanted and holds_kind(sentence, wanted, q_words) else 0.0
@@ -139,10 +153,18 @@ class ExtractiveComposer:
         """Answer from the hits alone; a follow-up's terms include the turn it leans on."""
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
-        found, q_terms = self.candidates(condense(question, history), hits)
+        asked = condense(question, history)
+        found, q_terms = self.candidates(asked, hits)
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)
-        if not found or best_dense < self.min_dense or top_overlap < self.min_overlap:
+        support = self.support(asked, q_terms, hits)
+        if (
+            not found
+            or (as_of is not None and asks_after(question, as_of))
+            or best_dense < self.min_dense
+            or top_overlap < self.min_overlap
+            or support < self.min_support
+        ):
             return self.refuse(hits)
 
         def focus(word: str) -> bool:
@@ -153,10 +175,11 @@ class ExtractiveComposer:
         for cand in found:
             if len(chosen) >= self.max_sentences:
                 break
-            if chosen and cand.score < 0.6 * chosen[0].score:
+            if chosen and cand.score < self.keep_ratio * chosen[0].score:
                 break
-            room = self.max_words - words
-            text = shorten(cand.sentence, focus, min(MAX_SENTENCE_WORDS, room))
+            # Two words of room go to the "…" that mark a cut sentence.
+            room = self.max_words - words - 2
+            text = shorten(cand.sentence, focus, min(self.sentence_words, room))
             n_words = len(text.split())
             if n_words < 4 or words + n_words > self.max_words:
                 continue
@@ -172,6 +195,25 @@ class ExtractiveComposer:
                 citations.append(citation_for(numbers[aid], cand.chunk, cand.sentence))
             parts.append(f"{cand.sentence} [{numbers[aid]}]")
         return Answer(text=" ".join(parts), citations=citations, refused=False)
+
+    def support(self, question: str, q_terms: set[str], hits: Sequence[Hit]) -> float:
+        """Share of the question's rarity (IDF) that one of the top articles contains.
+
+        Rare words carry a question, names and numbers most of all: an article that lacks
+        them is about something else, however similar it reads. Plain words count half,
+        since an article may say the same thing in other words.
+        """
+        anchors = {t for w in anchor_words(question) for t in self.terms(w)}
+        weight = {t: self.idf(t) * (1.0 if t in anchors else 0.5) for t in q_terms}
+        total = sum(weight.values())
+        if not total:
+            return 0.0
+        best = 0.0
+        for hit in hits[: self.hits_read]:
+            text = " ".join([hit.chunk.title, hit.chunk.text, *(c.text for c in hit.extra)])
+            have = q_terms & set(self.terms(text))
+            best = max(best, sum(weight[t] for t in have) / total)
+        return best
 
     def refuse(self, hits: Sequence[Hit]) -> Answer:
         """Say plainly that the corpus does not answer; offer the closest articles."""

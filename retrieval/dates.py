@@ -203,3 +203,15 @@ def resolve_dates(question: str, today: date) -> DateWindow:
         end = min(end, today) if end else None
         return replace(window, start=start, end=end, phrase=m[0])
     return window
+
+
+_YEAR = re.compile(r"(?<![\d,.])(19\d\d|20\d\d)(?![\d,.]\d)")
+_PAST = re.compile(
+    r"\b(did|was|were|won|had|became)\b|^\s*(who|which \w+|what \w+)\s+\w+ed\b", re.IGNORECASE
+)
+
+
+def asks_after(question: str, today: date) -> bool:
+    """Say whether a question asks what happened in a year that has not come yet."""
+    years = [int(y) for y in _YEAR.findall(question)]
+    return any(y > today.year for y in years) and bool(_PAST.search(question))

@@ -23,6 +23,19 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_WORDS = 75
 DEPTH = 10
+REQUIRED_KEYS = {
+    "n_questions",
+    "n_with_gold",
+    "hit_at_1",
+    "hit_at_5",
+    "hit_at_10",
+    "mrr_at_10",
+    "answer_found",
+    "answer_exact",
+    "refusal_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
+}
 # Published figures for the RealTimeQA dev questions (../shared/data/README.md).
 REFERENCE = {
     "Google search ranking": {"hit_at_1": 0.489, "hit_at_5": 0.595, "hit_at_10": 0.611},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -33,13 +34,20 @@ class KeywordIndex:
         self.days = np.array(
             [int(c.metadata.get("published_day", -1)) for c in self.chunks], dtype=np.int64
         )
+        self._df: dict[str, int] = {}
         self._by_article: dict[str, list[int]] = {}
         for position, chunk in enumerate(self.chunks):
             self._by_article.setdefault(chunk.article_id, []).append(position)
         self.index = bm25s.BM25()
         if self.chunks:
-            corpus = [f"{c.title}\n{c.text}" for c in self.chunks]
-            self.index.index(self.tokenize(corpus), show_progress=False)
+            corpus = self.tokenize([f"{c.title}\n{c.text}" for c in self.chunks])
+            self.index.index(corpus, show_progress=False)
+            # Article frequencies, so how rare a question's word is can be judged per article.
+            seen: dict[str, set[str]] = {}
+            for chunk, tokens in zip(self.chunks, corpus, strict=True):
+                for token in tokens:
+                    seen.setdefault(token, set()).add(chunk.article_id)
+            self._df = {token: len(ids) for token, ids in seen.items()}
         log.info("keyword index: %d chunks", len(self.chunks))
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
@@ -54,6 +62,12 @@ class KeywordIndex:
     def terms(self, text: str) -> list[str]:
         """The stemmed content words of a text, as the index sees them."""
         return self.tokenize([text])[0]
+
+    def idf(self, term: str) -> float:
+        """How rare a (stemmed) term is among the stored articles; unseen terms are rarest."""
+        n = len(self._by_article)
+        df = self._df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def article_chunks(self, article_id: str) -> list[Chunk]:
         """Every stored chunk of an article, in reading order."""

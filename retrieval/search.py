@@ -47,7 +47,7 @@ class HybridSearcher:
         dense_k: int = 60,
         keyword_k: int = 60,
         rrf_k: int = 60,
-        recency_weight: float = 0.01,
+        recency_weight: float = 0.003,
         recency_days: float = 14.0,
         max_extra: int = 12,
     ):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval.chain import plan_query
-from retrieval.dates import DateWindow, resolve_dates
+from retrieval.dates import DateWindow, asks_after, resolve_dates
 from retrieval.store import day_number
 from retrieval.types import Turn
 
@@ -89,3 +89,17 @@ def test_a_follow_up_keeps_the_earlier_turns_period():
     query = plan_query("Who scored?", history, CLOCK)
     assert (query.window.start, query.window.end) == (date(2023, 1, 1), date(2023, 12, 31))
     assert "regional cup" in query.text and "Who scored?" in query.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who won the 2026 World Cup final?", True),
+        ("Which band headlined the 2027 festival?", True),
+        ("When is the 2026 World Cup scheduled to start?", False),  # a plan, not an outcome
+        ("Who won the 2023 World Cup final?", False),  # already past on the clock
+        ("What did 2,500 protesters demand?", False),  # a number, not a year
+    ],
+)
+def test_outcomes_of_years_yet_to_come_are_recognised(question, expected):
+    assert asks_after(question, CLOCK) is expected
