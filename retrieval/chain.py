@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from retrieval.compose import Composer, ExtractiveComposer
-from retrieval.dates import resolve_dates
+from retrieval.dates import resolve_dates, without_dates
 from retrieval.embeddings import Embedder
 from retrieval.followups import condense
 from retrieval.search import DateWindow, Hit, HybridSearcher
@@ -38,10 +37,8 @@ def plan_query(question: str, history: Sequence[Turn], today: date) -> Query:
     window = resolve_dates(question, today)
     if not window.narrowed and text != question:
         window = resolve_dates(text, today)
-    if window.phrase:
-        # The period is now a filter; as words it would only match articles that say "week".
-        text = re.sub(re.escape(window.phrase), " ", text, flags=re.IGNORECASE)
-    return Query(" ".join(text.split()) or question, window)
+    # The period is now a filter; as words it would only match articles that say "week".
+    return Query(without_dates(text) or question, window)
 
 
 def news_retriever(searcher: HybridSearcher, k: int) -> Any:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from retrieval.answer_kinds import QUESTION_WORDS, WORD, anchor_words, answer_kind, holds_kind
-from retrieval.dates import asks_after
+from retrieval.dates import asks_after, without_dates
 from retrieval.followups import condense
 from retrieval.search import Hit
 from retrieval.types import Answer, Chunk, Citation, Turn
@@ -153,7 +153,7 @@ class ExtractiveComposer:
         """Answer from the hits alone; a follow-up's terms include the turn it leans on."""
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
-        asked = condense(question, history)
+        asked = without_dates(condense(question, history)) or question
         found, q_terms = self.candidates(asked, hits)
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)

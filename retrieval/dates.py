@@ -184,6 +184,28 @@ def _window(kind: str, m: re.Match[str], today: date) -> tuple[date | None, date
     return None
 
 
+_VAGUE = re.compile(r"\b(?:recently|lately|these days|right now|currently)\b")
+
+
+def without_dates(text: str) -> str:
+    """Drop the words that say when ("this week", "in May 2024"): they are not the topic."""
+    for pattern, _ in [*_RULES, (_VAGUE, "")]:
+        text = _sub_folded(pattern, text)
+    return " ".join(text.split())
+
+
+def _sub_folded(pattern: re.Pattern[str], text: str) -> str:
+    """Substitute a lower-case pattern in text of any case, keeping the rest as written."""
+    lowered = text.lower()
+    pieces, last = [], 0
+    for m in pattern.finditer(lowered):
+        pieces.append(text[last : m.start()])
+        pieces.append(" ")
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def resolve_dates(question: str, today: date) -> DateWindow:
     """Find the first date expression in a question and turn it into a window as of today."""
     text = question.lower()

@@ -142,7 +142,19 @@ def answer_found_words(gold: str, body: str, max_words: int = MAX_BODY_WORDS) ->
     return bool(needle) and f" {needle} " in f" {normalize(body)} "
 
 
-def evaluate_one(bot: Responder, q: EvalQuestion, depth: int = DEPTH) -> Row:
+def aliases_from_skips(skips: Iterable[str]) -> dict[str, str]:
+    """Map each article skipped as a duplicate ("URL: duplicate of URL") to the copy kept."""
+    aliases = {}
+    for line in skips:
+        skipped, sep, kept = line.partition(": duplicate of ")
+        if sep and kept and not kept.startswith("id "):
+            aliases[skipped.strip()] = kept.strip()
+    return aliases
+
+
+def evaluate_one(
+    bot: Responder, q: EvalQuestion, depth: int = DEPTH, aliases: dict[str, str] | None = None
+) -> Row:
     """Ask one question as of its day and score what came back."""
     started = time.perf_counter()
     answer, hits = bot.respond(q.question, as_of=q.asked_on, depth=depth)
@@ -154,7 +166,8 @@ def evaluate_one(bot: Responder, q: EvalQuestion, depth: int = DEPTH) -> Row:
             retrieved.append(url)
     cited = [c.url or c.path or "" for c in answer.citations]
     body = strip_markers(answer.text)
-    gold = set(q.gold_urls)
+    # A gold article stored under its duplicate's URL is still the gold article.
+    gold = set(q.gold_urls) | {aliases[u] for u in q.gold_urls if aliases and u in aliases}
     rank = next((i for i, url in enumerate(retrieved[:depth], start=1) if url in gold), None)
     return Row(
         id=q.id,
@@ -221,11 +234,12 @@ def run_questions(
     bot: Responder,
     questions: Sequence[EvalQuestion],
     on_row: Callable[[int, Row], None] | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> list[Row]:
     """Ask every question as of its own day."""
     rows = []
     for n, q in enumerate(questions, start=1):
-        rows.append(evaluate_one(bot, q))
+        rows.append(evaluate_one(bot, q, aliases=aliases))
         if on_row:
             on_row(n, rows[-1])
     return rows
