@@ -368,6 +368,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from retrieval.chain import Newsbot
     from retrieval.embeddings import Embedder
     from retrieval.evaluation import (
+        aliases_from_skips,
         format_table,
         load_questions,
         run_questions,
@@ -384,7 +385,8 @@ def run_eval(args: argparse.Namespace) -> int:
         store = Store(settings, embedder)
         ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
     print(
-        f"store {store.location}: added {ingested.added}, unchanged {ingested.unchanged}, "
+        f"store {store.location}: added {ingested.added}, updated {ingested.updated}, "
+        f"unchanged {ingested.unchanged}, skipped {ingested.skipped}, "
         f"failed {ingested.failed} ({ingested.seconds:.0f}s)",
         file=sys.stderr,
     )
@@ -395,7 +397,8 @@ def run_eval(args: argparse.Namespace) -> int:
         if n % 25 == 0 or n == len(questions):
             print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
 
-    rows = run_questions(newsbot, questions, on_row=progress)
+    aliases = aliases_from_skips(ingested.skips)
+    rows = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
     report = {
         "articles": args.articles,
         "questions": args.questions,
