@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import httpx
 from fake_telegram import FakeTelegram
@@ -57,6 +58,22 @@ def test_newsbot_telegram_answers_then_stops_cleanly_on_sigterm(
     assert "Traceback" not in log
 
 
+def post_when_listening(url: str, update: dict, headers: dict[str, str]) -> int:
+    """POST the update the way Telegram does: it retries while the server is not up yet.
+
+    PTB calls setWebhook before its web server starts listening, so the first try can
+    be refused on a busy machine.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.post(url, json=update, headers=headers).status_code
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def test_run_serves_a_webhook_and_stops_on_sigint(samples_newsbot):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,7 +95,7 @@ def test_run_serves_a_webhook_and_stops_on_sigint(samples_newsbot):
             try:
                 tg.wait_for("setWebhook", timeout=120)
                 headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
-                results["status"] = httpx.post(url, json=update, headers=headers).status_code
+                results["status"] = post_when_listening(url, update, headers)
                 results["answer"] = tg.wait_for("sendMessage", timeout=60)[0].params["text"]
             finally:
                 os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
