@@ -12,6 +12,7 @@ from retrieval.compose import Composer, ExtractiveComposer
 from retrieval.dates import resolve_dates, without_dates
 from retrieval.embeddings import Embedder
 from retrieval.followups import condense
+from retrieval.keyword import Tokenizer
 from retrieval.search import DateWindow, Hit, HybridSearcher
 from retrieval.settings import RetrievalSettings
 from retrieval.store import Store, to_chunk
@@ -108,9 +109,9 @@ class Newsbot:
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today
         self.extractive = ExtractiveComposer(
-            terms=lambda text: self.searcher.keyword.terms(text),
+            terms=Tokenizer(),
             split=split_sentences,
-            idf=lambda term: self.searcher.keyword.idf(term),
+            idf=lambda term: self.searcher.last_keyword.idf(term),
         )
         # Composer selection: extractive unless a chat model is configured (NEWSBOT_LLM).
         from retrieval.generative import composer_for  # LangChain models load only if set

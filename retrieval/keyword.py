@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -22,14 +23,38 @@ def _stemmer():
         return None
 
 
+class Tokenizer:
+    """bm25s's English tokenization (words of 2+ characters, stopwords out, stemmed), cached.
+
+    The composer tokenizes every candidate sentence, so this runs thousands of times per
+    answer: the stem of each distinct word is computed once per process.
+    """
+
+    WORDS = re.compile(r"(?u)\b\w\w+\b")
+
+    def __init__(self) -> None:
+        from bm25s.stopwords import STOPWORDS_EN
+
+        self.stopwords = frozenset(STOPWORDS_EN)
+        self.stemmer = _stemmer()
+        self._stems: dict[str, str] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        words = [w for w in self.WORDS.findall(text.lower()) if w not in self.stopwords]
+        new = [w for w in set(words) if w not in self._stems]
+        if new:
+            stems = self.stemmer.stemWords(new) if self.stemmer else new
+            self._stems.update(zip(new, stems, strict=True))
+        return [self._stems[w] for w in words]
+
+
 class KeywordIndex:
     """Scores chunks by BM25 over headline and text."""
 
     def __init__(self, chunks: Iterable[Chunk]):
         import bm25s
 
-        self._bm25s = bm25s
-        self.stemmer = _stemmer()
+        self.terms = Tokenizer()
         self.chunks: list[Chunk] = list(chunks)
         self.days = np.array(
             [int(c.metadata.get("published_day", -1)) for c in self.chunks], dtype=np.int64
@@ -40,7 +65,7 @@ class KeywordIndex:
             self._by_article.setdefault(chunk.article_id, []).append(position)
         self.index = bm25s.BM25()
         if self.chunks:
-            corpus = self.tokenize([f"{c.title}\n{c.text}" for c in self.chunks])
+            corpus = [self.terms(f"{c.title}\n{c.text}") for c in self.chunks]
             self.index.index(corpus, show_progress=False)
             # Article frequencies, so how rare a question's word is can be judged per article.
             seen: dict[str, set[str]] = {}
@@ -49,19 +74,6 @@ class KeywordIndex:
                     seen.setdefault(token, set()).add(chunk.article_id)
             self._df = {token: len(ids) for token, ids in seen.items()}
         log.info("keyword index: %d chunks", len(self.chunks))
-
-    def tokenize(self, texts: list[str]) -> list[list[str]]:
-        return self._bm25s.tokenize(
-            texts,
-            stopwords="en",
-            stemmer=self.stemmer,
-            return_ids=False,
-            show_progress=False,
-        )
-
-    def terms(self, text: str) -> list[str]:
-        """The stemmed content words of a text, as the index sees them."""
-        return self.tokenize([text])[0]
 
     def idf(self, term: str) -> float:
         """How rare a (stemmed) term is among the stored articles; unseen terms are rarest."""
@@ -78,7 +90,7 @@ class KeywordIndex:
         """Return (chunk position, BM25 score) of the best k chunks, positives only."""
         if not self.chunks:
             return []
-        tokens = self.tokenize([query])
+        tokens = [self.terms(query)]
         if not tokens[0]:
             return []
         k = min(k, len(self.chunks))

@@ -10,6 +10,7 @@ from conftest import ingest_into, make_settings
 
 from retrieval.chain import Newsbot
 from retrieval.dates import DateWindow
+from retrieval.search import HybridSearcher
 
 CLOCK = date(2024, 6, 1)
 
@@ -171,3 +172,25 @@ def test_each_article_appears_once_with_its_other_chunks(samples_newsbot):
     for hit in hits:
         assert all(c.article_id == hit.chunk.article_id for c in hit.extra)
         assert hit.chunk.id not in {c.id for c in hit.extra}
+
+
+@pytest.mark.parametrize(
+    ("overfetch", "max_overfetch", "share"),
+    [
+        (1.5, 1000, 1.0),  # neighbours fetched unfiltered, the window applied here
+        (1.5, 0, 0.01),  # a narrow window: Chroma's filtered query at once
+        (1.0, 1000, 1.0),  # too few neighbours fell inside: the filtered query after all
+    ],
+)
+def test_dense_neighbours_in_a_window_are_found_whichever_way(
+    newsbot, overfetch, max_overfetch, share
+):
+    searcher = HybridSearcher(
+        newsbot.store, newsbot.embedder, dense_k=3, overfetch=overfetch, max_overfetch=max_overfetch
+    )
+    vector = newsbot.embedder.encode_query("council budget and bike lanes")
+    window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
+    expected = newsbot.store.query(vector, 3, where=window.chroma_where())
+    found = searcher._dense(vector, window, share)
+    assert [c.id for c, _ in found] == [c.id for c, _ in expected]
+    assert all(date(2024, 5, 21) <= c.published_at <= date(2024, 5, 23) for c, _ in found)
