@@ -83,7 +83,7 @@ class ExtractiveComposer:
         min_dense: float = 0.30,
         min_overlap: float = 0.34,
         idf: Callable[[str], float] | None = None,
-        min_support: float = 0.75,
+        min_support: float = 0.60,
         max_sentences: int = 4,
         max_words: int = MAX_BODY_WORDS - 5,
         hits_read: int = 3,
