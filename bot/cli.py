@@ -128,24 +128,19 @@ def open_newsbot() -> Any:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from ingest.indexer import Indexer, ingest_lock
-    from ingest.readers import ReadOptions
+    from ingest.indexer import ingest_lock
     from ingest.settings import IngestSettings
     from retrieval.embeddings import Embedder
     from retrieval.settings import RetrievalSettings
     from retrieval.store import Store
 
     settings, ingest_settings = RetrievalSettings(), IngestSettings()
-    options = ReadOptions(
-        max_bytes=int(ingest_settings.max_article_mb * 2**20),
-        fetch_timeout=ingest_settings.fetch_timeout,
-    )
     if args.watch:
-        return watch_ingest(args, settings, ingest_settings, options)
+        return watch_ingest(args, settings, ingest_settings)
     with ingest_lock(settings.data_dir, wait=args.wait):
         embedder = Embedder(settings.embedding_model, settings.device)
         store = Store(settings, embedder)
-        indexer = Indexer(store, ingest_settings.ingest_batch_chunks, options=options)
+        indexer = ingest_settings.indexer(store)
         with ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article:
             indexer.on_article = on_article
             report = indexer.ingest(args.paths, prune=args.prune)
@@ -153,15 +148,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-def watch_ingest(
-    args: argparse.Namespace, settings: Any, ingest_settings: Any, options: Any
-) -> int:
+def watch_ingest(args: argparse.Namespace, settings: Any, ingest_settings: Any) -> int:
     import contextlib
     import signal
     import threading
 
     from ingest.fetch import is_url
-    from ingest.indexer import Indexer, ingest_lock
+    from ingest.indexer import ingest_lock
     from ingest.watch import watch
     from retrieval.embeddings import Embedder
     from retrieval.errors import NewsbotError
@@ -172,7 +165,7 @@ def watch_ingest(
     interval = args.interval or (ingest_settings.watch_interval if has_feeds else 2.0)
     embedder = Embedder(settings.embedding_model, settings.device)
     store = Store(settings, embedder)
-    indexer = Indexer(store, ingest_settings.ingest_batch_chunks, options=options)
+    indexer = ingest_settings.indexer(store)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"watching {', '.join(args.paths)} every {interval:g}s; Ctrl-C stops", file=sys.stderr)

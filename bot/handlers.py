@@ -184,10 +184,11 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def reingest(newsbot: Any, paths: list[str]) -> Any:
     """Ingest paths into the bot's own store under the store's ingest lock."""
-    from ingest.indexer import Indexer, ingest_lock
+    from ingest.indexer import ingest_lock
+    from ingest.settings import IngestSettings
 
     with ingest_lock(newsbot.settings.data_dir):
-        return Indexer(newsbot.store).ingest(paths)
+        return IngestSettings().indexer(newsbot.store).ingest(paths)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

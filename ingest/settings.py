@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from ingest.indexer import Indexer
+    from retrieval.store import Store
 
 
 class IngestSettings(BaseSettings):
@@ -16,3 +22,13 @@ class IngestSettings(BaseSettings):
     max_article_mb: float = 5.0  # a text/HTML/Markdown file or record larger than this fails
     fetch_timeout: float = 20.0  # seconds for one feed or page download
     watch_interval: float = 60.0  # seconds between passes of `ingest --watch`
+
+    def indexer(self, store: Store) -> Indexer:
+        """An Indexer writing into store with these settings (every entry point uses this)."""
+        from ingest.indexer import Indexer
+        from ingest.readers import ReadOptions
+
+        options = ReadOptions(
+            max_bytes=int(self.max_article_mb * 2**20), fetch_timeout=self.fetch_timeout
+        )
+        return Indexer(store, self.ingest_batch_chunks, options=options)

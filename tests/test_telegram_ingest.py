@@ -106,3 +106,23 @@ def test_article_text_is_escaped_in_the_html_answer(tmp_path, embedder, articles
             assert "Tarn Valley Post &amp; Wire" in text
 
         asyncio.run(polling(build_application(bot_settings(tg), newsbot), body))
+
+
+def test_ingest_reads_with_the_ingest_settings(tmp_path, embedder, articles, monkeypatch):
+    """/ingest honours NEWSBOT_MAX_ARTICLE_MB like `newsbot ingest` does."""
+    (articles / "big.txt").write_text(
+        "A very long article\n\n" + "The council met again today. " * 400, encoding="utf-8"
+    )
+    monkeypatch.setenv("NEWSBOT_MAX_ARTICLE_MB", "0.005")  # about 5 KB
+    newsbot = fresh_newsbot(tmp_path / "store", embedder)
+    settings = dict(telegram_admins="1", ingest_paths=str(articles))
+    with FakeTelegram() as tg:
+
+        async def body():
+            tg.send_text("/ingest", chat_id=1, user_id=1)
+            calls = await tg.async_wait_for("sendMessage", count=2, timeout=120)
+            report = calls[1].params["text"]
+            assert report.startswith("added 1, updated 0, unchanged 0, skipped 0, failed 1")
+            assert "big.txt" in report and "limit" in report
+
+        asyncio.run(polling(build_application(bot_settings(tg, **settings), newsbot), body))
