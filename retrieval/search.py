@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,10 +45,12 @@ class HybridSearcher:
         self,
         store: Store,
         embedder: Embedder,
-        dense_k: int = 60,
+        dense_k: int = 100,
         keyword_k: int = 60,
         rrf_k: int = 60,
-        recency_weight: float = 0.003,
+        extra_chunks: int = 1,
+        extra_chunk_weight: float = 0.05,
+        recency_weight: float = 0.004,
         recency_days: float = 14.0,
         max_extra: int = 12,
         overfetch: float = 1.5,
@@ -57,11 +58,20 @@ class HybridSearcher:
     ):
         self.store = store
         self.embedder = embedder
+        # 100 dense neighbours rather than 60 reach a few more gold articles (dev hit@10
+        # 0.931 -> 0.939) for a few ms more per query.
         self.dense_k = dense_k
         self.keyword_k = keyword_k
         self.rrf_k = rrf_k
+        # An article's 2nd..(extra_chunks+1)th chunks in a ranking each add
+        # extra_chunk_weight / (rrf_k + that chunk's rank in the ranking): two passages that
+        # match are a little more evidence than one, without letting long articles win on
+        # length (on dev: MRR@10 0.778 -> 0.795, hit@1 0.679 -> 0.718).
+        self.extra_chunks = extra_chunks
+        self.extra_chunk_weight = extra_chunk_weight
         # News questions are mostly about recent events: a fresh article earns up to this
-        # much fused score (a first rank in one list is worth 1/(rrf_k+1) ≈ 0.016).
+        # much fused score (a first rank in one list is worth 1/(rrf_k+1) ≈ 0.016; 0.004
+        # rather than 0.003 was better on dev, hit@5 0.878 -> 0.885, MRR@10 0.767 -> 0.774).
         self.recency_weight = recency_weight
         self.recency_days = recency_days
         self.max_extra = max_extra
@@ -136,6 +146,20 @@ class HybridSearcher:
                 return inside[: self.dense_k]
         return self.store.query(vector, self.dense_k, where=where)
 
+    def _fuse(self, articles: dict[str, _Article], ranked: list[tuple[Chunk, float]]) -> None:
+        """Add one ranking's reciprocal-rank credit to the articles of its chunks."""
+        seen: dict[str, int] = {}
+        for chunk_rank, (chunk, _) in enumerate(ranked, start=1):
+            earlier = seen.get(chunk.article_id, 0)
+            seen[chunk.article_id] = earlier + 1
+            if not earlier:
+                entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
+                entry.fused += 1.0 / (self.rrf_k + len(seen))  # the article's rank
+            elif earlier <= self.extra_chunks:
+                articles[chunk.article_id].fused += self.extra_chunk_weight / (
+                    self.rrf_k + chunk_rank
+                )
+
     def _search(self, query: str, window: DateWindow, k: int) -> list[Hit]:
         vector = self.embedder.encode_query(query)
         index = self.keyword
@@ -145,17 +169,14 @@ class HybridSearcher:
         keyword = index.search(query, self.keyword_k, mask=mask)
         articles: dict[str, _Article] = {}
 
-        # Each article counts once per ranking, at its best chunk's rank.
-        for rank, chunk in enumerate(_first_per_article(c for c, _ in dense), start=1):
-            entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
-            entry.fused += 1.0 / (self.rrf_k + rank)
+        # Each article counts once per ranking at its best chunk's rank, plus a little for
+        # its next chunks there.
+        self._fuse(articles, dense)
         for chunk, sim in dense:
             entry = articles[chunk.article_id]
             entry.dense = max(entry.dense, sim)
         ranked_kw = [(index.chunks[pos], score) for pos, score in keyword]
-        for rank, chunk in enumerate(_first_per_article(c for c, _ in ranked_kw), start=1):
-            entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
-            entry.fused += 1.0 / (self.rrf_k + rank)
+        self._fuse(articles, ranked_kw)
         for chunk, score in ranked_kw:
             entry = articles[chunk.article_id]
             entry.keyword = max(entry.keyword, score)
@@ -183,12 +204,3 @@ class HybridSearcher:
 
 def _day(chunk: Chunk) -> int:
     return int(chunk.metadata.get("published_day", UNKNOWN_DAY))
-
-
-def _first_per_article(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-    """Yield the first chunk of each article, in the given order."""
-    seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.article_id not in seen:
-            seen.add(chunk.article_id)
-            yield chunk
