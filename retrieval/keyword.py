@@ -54,6 +54,8 @@ class KeywordIndex:
     def __init__(self, chunks: Iterable[Chunk]):
         import bm25s
 
+        # bm25s sets its own logger to DEBUG; its progress notes are not ours to show.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.terms = Tokenizer()
         self.chunks: list[Chunk] = list(chunks)
         self.days = np.array(

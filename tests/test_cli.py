@@ -63,3 +63,20 @@ def test_errors_are_one_clear_line(tmp_path):
     assert "Traceback" not in result.stderr
     bad = newsbot("ask", "anything", "--as-of", "yesterday", data_dir=tmp_path)
     assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+def test_chat_answers_and_prints_nothing_but_the_chat(samples_newsbot, samples_dir):
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(samples_dir)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="How many teaching vacancies did Pinebrook have?\nquit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "27" in result.stdout and "[1]" in result.stdout and "Sources:" in result.stdout
+    # No library's log lines (bm25s sets its own logger to DEBUG when imported).
+    assert "DEBUG" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
