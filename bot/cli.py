@@ -130,7 +130,6 @@ def open_newsbot() -> Any:
 def run_ingest(args: argparse.Namespace) -> int:
     from ingest.indexer import ingest_lock
     from ingest.settings import IngestSettings
-    from retrieval.embeddings import Embedder
     from retrieval.settings import RetrievalSettings
     from retrieval.store import Store
 
@@ -138,7 +137,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     if args.watch:
         return watch_ingest(args, settings, ingest_settings)
     with ingest_lock(settings.data_dir, wait=args.wait):
-        embedder = Embedder(settings.embedding_model, settings.device)
+        embedder = settings.embedder()
         store = Store(settings, embedder)
         indexer = ingest_settings.indexer(store)
         with ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article:
@@ -156,14 +155,13 @@ def watch_ingest(args: argparse.Namespace, settings: Any, ingest_settings: Any) 
     from ingest.fetch import is_url
     from ingest.indexer import ingest_lock
     from ingest.watch import watch
-    from retrieval.embeddings import Embedder
     from retrieval.errors import NewsbotError
     from retrieval.store import Store
 
     has_feeds = any(is_url(p) for p in args.paths)
     # Files are cheap to stat, so folders are polled often; feeds are fetched less often.
     interval = args.interval or (ingest_settings.watch_interval if has_feeds else 2.0)
-    embedder = Embedder(settings.embedding_model, settings.device)
+    embedder = settings.embedder()
     store = Store(settings, embedder)
     indexer = ingest_settings.indexer(store)
     stop = threading.Event()
@@ -359,7 +357,6 @@ def run_eval(args: argparse.Namespace) -> int:
 
     from ingest.indexer import Indexer, ingest_lock
     from retrieval.chain import Newsbot
-    from retrieval.embeddings import Embedder
     from retrieval.evaluation import (
         aliases_from_skips,
         format_table,
@@ -373,7 +370,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
     questions = load_questions(args.questions)[: args.limit]
     settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
-    embedder = Embedder(settings.embedding_model, settings.device)
+    embedder = settings.embedder()
     with ingest_lock(settings.data_dir):
         store = Store(settings, embedder)
         ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])

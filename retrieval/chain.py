@@ -104,7 +104,7 @@ class Newsbot:
         composer: Composer | None = None,
     ):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embedding_model, settings.device)
+        self.embedder = embedder or settings.embedder()
         self.store = store or Store(settings, self.embedder)
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today

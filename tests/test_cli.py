@@ -80,3 +80,36 @@ def test_chat_answers_and_prints_nothing_but_the_chat(samples_newsbot, samples_d
     # No library's log lines (bm25s sets its own logger to DEBUG when imported).
     assert "DEBUG" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_onnx_backend_setting_answers_like_torch(samples_newsbot, samples_dir, tmp_path):
+    """NEWSBOT_EMBEDDING_BACKEND=onnx reads a store embedded with torch: same vectors."""
+    question = "How many teaching vacancies did Pinebrook have?"
+    torch_answer = json.loads(newsbot("ask", question, "--json", data_dir=samples_dir).stdout)
+    env = {
+        **os.environ,
+        "NEWSBOT_DATA_DIR": str(samples_dir),
+        "NEWSBOT_EMBEDDING_BACKEND": "onnx",
+        "XDG_CACHE_HOME": str(tmp_path),  # the one-time export lands here
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", question, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == torch_answer
+    assert list((tmp_path / "newsbot" / "onnx").glob("*/model.onnx"))
+
+    env["NEWSBOT_EMBEDDING_BACKEND"] = "tensorflow"
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", question],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert bad.returncode != 0
+    assert bad.stderr.strip().count("\n") == 0 and "tensorflow" in bad.stderr
