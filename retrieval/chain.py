@@ -12,7 +12,6 @@ from retrieval.compose import Composer, ExtractiveComposer
 from retrieval.dates import resolve_dates, without_dates
 from retrieval.embeddings import Embedder
 from retrieval.followups import condense
-from retrieval.keyword import Tokenizer
 from retrieval.search import DateWindow, Hit, HybridSearcher
 from retrieval.settings import RetrievalSettings
 from retrieval.store import Store, to_chunk
@@ -109,7 +108,7 @@ class Newsbot:
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today
         self.extractive = ExtractiveComposer(
-            terms=Tokenizer(),
+            terms=self.searcher.terms,
             split=split_sentences,
             idf=lambda term: self.searcher.last_keyword.idf(term),
         )

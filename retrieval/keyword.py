@@ -51,12 +51,12 @@ class Tokenizer:
 class KeywordIndex:
     """Scores chunks by BM25 over headline and text."""
 
-    def __init__(self, chunks: Iterable[Chunk]):
+    def __init__(self, chunks: Iterable[Chunk], terms: Tokenizer | None = None):
         import bm25s
 
         # bm25s sets its own logger to DEBUG; its progress notes are not ours to show.
         logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self.terms = Tokenizer()
+        self.terms = terms or Tokenizer()
         self.chunks: list[Chunk] = list(chunks)
         self.days = np.array(
             [int(c.metadata.get("published_day", -1)) for c in self.chunks], dtype=np.int64

@@ -12,7 +12,7 @@ import numpy as np
 
 from retrieval.dates import UNKNOWN_DAY, DateWindow
 from retrieval.embeddings import Embedder
-from retrieval.keyword import KeywordIndex
+from retrieval.keyword import KeywordIndex, Tokenizer
 from retrieval.store import Store
 from retrieval.types import Chunk, Passage
 
@@ -77,6 +77,9 @@ class HybridSearcher:
         self.max_extra = max_extra
         self.overfetch = overfetch
         self.max_overfetch = max_overfetch
+        # One tokenizer for the process: the index and the composer share its word cache,
+        # which outlives index rebuilds.
+        self.terms = Tokenizer()
         self._keyword: KeywordIndex | None = None
         self._keyword_count = -1
         self._lock = threading.Lock()
@@ -87,7 +90,7 @@ class HybridSearcher:
         with self._lock:
             count = self.store.count()
             if self._keyword is None or count != self._keyword_count:
-                self._keyword = KeywordIndex(self.store.iter_chunks())
+                self._keyword = KeywordIndex(self.store.iter_chunks(), self.terms)
                 self._keyword_count = count
             return self._keyword
 

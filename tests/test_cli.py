@@ -10,10 +10,14 @@ import sys
 from conftest import EXAMPLES
 
 
-def newsbot(*args: str, data_dir, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir)}
+def newsbot(
+    *args: str, data_dir, timeout: float = 300, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess:
+    """Run the command as a user would; extra keywords are environment variables."""
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir), **env}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
+        input=input,
         capture_output=True,
         text=True,
         env=env,
@@ -66,15 +70,8 @@ def test_errors_are_one_clear_line(tmp_path):
 
 
 def test_chat_answers_and_prints_nothing_but_the_chat(samples_newsbot, samples_dir):
-    env = {**os.environ, "NEWSBOT_DATA_DIR": str(samples_dir)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="How many teaching vacancies did Pinebrook have?\nquit\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    question = "How many teaching vacancies did Pinebrook have?"
+    result = newsbot("chat", data_dir=samples_dir, input=f"{question}\nquit\n")
     assert result.returncode == 0, result.stderr
     assert "27" in result.stdout and "[1]" in result.stdout and "Sources:" in result.stdout
     # No library's log lines (bm25s sets its own logger to DEBUG when imported).
@@ -86,30 +83,14 @@ def test_onnx_backend_setting_answers_like_torch(samples_newsbot, samples_dir, t
     """NEWSBOT_EMBEDDING_BACKEND=onnx reads a store embedded with torch: same vectors."""
     question = "How many teaching vacancies did Pinebrook have?"
     torch_answer = json.loads(newsbot("ask", question, "--json", data_dir=samples_dir).stdout)
-    env = {
-        **os.environ,
-        "NEWSBOT_DATA_DIR": str(samples_dir),
-        "NEWSBOT_EMBEDDING_BACKEND": "onnx",
-        "XDG_CACHE_HOME": str(tmp_path),  # the one-time export lands here
-    }
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", question, "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
+    cache = {"XDG_CACHE_HOME": str(tmp_path)}  # the one-time export lands here
+    run = newsbot(
+        "ask", question, "--json", data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="onnx", **cache
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == torch_answer
     assert list((tmp_path / "newsbot" / "onnx").glob("*/model.onnx"))
 
-    env["NEWSBOT_EMBEDDING_BACKEND"] = "tensorflow"
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", question],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    bad = newsbot("ask", question, data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="tensorflow")
     assert bad.returncode != 0
     assert bad.stderr.strip().count("\n") == 0 and "tensorflow" in bad.stderr
