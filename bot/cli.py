@@ -105,7 +105,10 @@ def add_bench_parser(commands: Any) -> None:
     bench.add_argument("--batch-size", type=int, default=64, help="embedding batch size")
     bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     bench.add_argument(
-        "--backend", default="torch", choices=["torch", "onnx", "onnx-int8"], help="embeddings"
+        "--backend",
+        default="auto",
+        choices=["auto", "torch", "onnx", "onnx-int8"],
+        help="embeddings (auto: onnx on a CPU)",
     )
     bench.add_argument(
         "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"

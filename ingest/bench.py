@@ -46,7 +46,7 @@ class BenchConfig:
     batch_chunks: int = 256
     batch_size: int = 64
     threads: int = 0
-    backend: str = "torch"  # torch, onnx or onnx-int8 (ingest and warm answers)
+    backend: str = "auto"  # auto, torch, onnx or onnx-int8 (ingest and warm answers)
     model: str = ""
     device: str = "auto"
     cli_repeat: int = 2
@@ -59,12 +59,13 @@ class BenchConfig:
 
 # (name, config overrides, environment overrides): one child process each.
 LEVERS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
-    ("torch, passive OpenMP waits (default)", {}, {}),
-    ("torch, spinning OpenMP waits", {}, {"OMP_WAIT_POLICY": "ACTIVE"}),
-    ("torch, 1 thread", {"threads": 1}, {}),
-    ("torch, batch 16", {"batch_size": 16}, {}),
-    ("torch, batch 128", {"batch_size": 128}, {}),
-    ("onnx fp32", {"backend": "onnx"}, {}),
+    ("torch, passive OpenMP waits", {"backend": "torch"}, {}),
+    ("torch, spinning OpenMP waits", {"backend": "torch"}, {"OMP_WAIT_POLICY": "ACTIVE"}),
+    ("torch, 1 thread", {"backend": "torch", "threads": 1}, {}),
+    ("onnx fp32 (default on a CPU)", {"backend": "onnx"}, {}),
+    ("onnx fp32, 1 thread", {"backend": "onnx", "threads": 1}, {}),
+    ("onnx fp32, batch 16", {"backend": "onnx", "batch_size": 16}, {}),
+    ("onnx fp32, batch 128", {"backend": "onnx", "batch_size": 128}, {}),
     ("onnx int8", {"backend": "onnx-int8"}, {}),
 ]
 
@@ -268,6 +269,7 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
         )
     result = bench_report.assemble(ingest, serve, cli, rss, scale, corpus["articles"])
     result["levers"] = levers
+    result["backend"] = ingest.get("backend", config.backend)
     result.update(
         label=label,
         created=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -185,7 +185,7 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         f"Run {r['created']} on {m['cpus']} CPUs, load average {m['load_avg_start'][0]} at start "
         f"and {m['load_avg_end'][0]} at end; {r['seconds']} s in all. "
-        f"Command: `{r['command']}`.",
+        f"Command: `{r['command']}`. Embedding backend: {r.get('backend', 'torch')}.",
         "",
         *table(("measure", "value"), headline),
         "",

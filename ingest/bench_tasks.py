@@ -53,7 +53,7 @@ def make_embedder(config: dict[str, Any]) -> Any:
         config.get("device", "auto"),
         int(config.get("batch_size", 64)),
         threads=int(config.get("threads", 0)),
-        backend=str(config.get("backend", "torch")),
+        backend=str(config.get("backend", "auto")),
     )
     embedder.encode(["warm up"])
     return embedder
@@ -85,7 +85,7 @@ def task_ingest(config: dict[str, Any]) -> dict[str, Any]:
     embedder = make_embedder(config)
     batch_chunks = int(config.get("batch_chunks", 256))
     rounds: list[dict[str, float]] = []
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {"backend": embedder.backend}
     tutorial_embeddings = None
     for n in range(int(config.get("repeat", 1))):
         store = open_store(work / f"ours-{n}", embedder)

@@ -176,9 +176,7 @@ class Newsbot:
             "store": self.store.location,
         }
 
-    def stream(
-        self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
-    ) -> Any:
+    def stream(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None) -> Any:
         """Answer as `answer` does, yielding Token events as the model writes, then a Final."""
         from retrieval.generative import Final, stream_composed
 

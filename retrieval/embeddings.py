@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -39,9 +40,33 @@ def resolve_device(device: str) -> str:
     return "cpu"
 
 
+def resolve_backend(backend: str, device: str, model_dir: str) -> str:
+    """Pick the backend for 'auto': ONNX Runtime on a CPU, torch where ONNX cannot serve.
+
+    ONNX Runtime loads in a fraction of a second and gives torch's vectors. torch stays for
+    a GPU that the installed onnxruntime cannot drive (MPS, or CUDA without onnxruntime-gpu)
+    and for a model that is not a local folder with a tokenizer.json. The GPU check reads
+    onnxruntime's provider list and the NVIDIA driver's /proc entry: importing torch to ask
+    would cost the seconds the ONNX backend saves.
+    """
+    if backend != "auto":
+        return backend
+    if not os.path.isfile(os.path.join(model_dir, "tokenizer.json")):
+        return "torch"
+    if device == "mps" or (device == "auto" and sys.platform == "darwin"):
+        return "torch"
+    if device == "cuda" or (device == "auto" and os.path.exists("/proc/driver/nvidia/version")):
+        import onnxruntime
+
+        cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+        return "onnx" if cuda else "torch"
+    return "onnx"
+
+
 # torch: sentence-transformers as is; onnx: the same weights on ONNX Runtime (same vectors);
-# onnx-int8: dynamically quantized, faster on CPU but its vectors drift (cosine ~0.9-0.97).
-BACKENDS = ("torch", "onnx", "onnx-int8")
+# onnx-int8: per-channel dynamic int8, faster on CPU; its vectors drift (cosine >= 0.97 to fp32),
+# so a store remembers which space it was built in (Embedder.vector_space).
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 
 
 class Embedder:
@@ -54,7 +79,7 @@ class Embedder:
         batch_size: int = 64,
         *,
         threads: int = 0,
-        backend: str = "torch",
+        backend: str = "auto",
     ):
         self.model_name = model or bundled_model_path()
         self.device = device
@@ -62,7 +87,7 @@ class Embedder:
         self.threads = threads  # intra-op threads; 0 leaves the runtime's default
         if backend not in BACKENDS:
             raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}")
-        self.backend = backend
+        self.backend = resolve_backend(backend, device, self.model_name)
 
     @cached_property
     def onnx(self) -> Any:
@@ -137,6 +162,12 @@ class Embedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+
+    @property
+    def vector_space(self) -> str:
+        """Name the vectors this embedder makes: torch and onnx share one space, int8 its own."""
+        family = "int8" if self.backend == "onnx-int8" else "fp32"
+        return f"{os.path.basename(os.path.normpath(self.model_name))}:{family}"
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

@@ -37,18 +37,26 @@ def export_dir(model_dir: Path) -> Path:
 def export(model_dir: Path, target: Path, quantize: bool) -> Path:
     """Export the transformer to ONNX (and int8 when asked) unless the cache has it already."""
     fp32 = target / "model.onnx"
-    wanted = target / ("model-int8.onnx" if quantize else "model.onnx")
+    # per-channel int8 keeps vectors much closer to fp32 (cosine >= 0.97 on dev-small chunks)
+    # than per-tensor int8 (>= 0.90) at the same speed; the name says which one is cached.
+    wanted = target / ("model-int8-per-channel.onnx" if quantize else "model.onnx")
     if wanted.exists():
         return wanted
     target.mkdir(parents=True, exist_ok=True)
     if not fp32.exists():
-        log.info("exporting %s to ONNX in %s (once)", model_dir, target)
+        log.warning("preparing the embedding model for ONNX Runtime, once: %s", target)
         _export_fp32(model_dir, fp32)
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         tmp = wanted.with_suffix(".tmp.onnx")
-        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # its "consider pre-processing" advice is for images
+        try:
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            root.setLevel(level)
         os.replace(tmp, wanted)
     return wanted
 

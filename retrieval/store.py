@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 # Chunks without a known date get this day number so "published on or before" keeps them.
 UNKNOWN_DAY = -1
 PAGE = 2000
+# The collection remembers which vectors it holds (model folder:precision); stores made before
+# the stamp existed hold fp32 vectors of whichever model built them.
+VECTOR_SPACE_KEY = "newsbot:vector_space"
+LEGACY_VECTOR_SPACE = "unstamped:fp32"
 
 
 def chunk_id(article_id: str, position: int) -> str:
@@ -88,10 +92,24 @@ class Store:
             self.collection = self.client.get_or_create_collection(
                 name=settings.collection,
                 embedding_function=chroma_embedding_function(embedder),
-                metadata={"hnsw:space": "cosine"},
+                metadata={"hnsw:space": "cosine", VECTOR_SPACE_KEY: embedder.vector_space},
             )
         except Exception as error:
             raise StoreError(f"cannot open collection {settings.collection!r}: {error}") from error
+        self.check_vector_space()
+
+    def check_vector_space(self) -> None:
+        """Refuse to mix vectors of another model or precision into this collection."""
+        stored = (self.collection.metadata or {}).get(VECTOR_SPACE_KEY, LEGACY_VECTOR_SPACE)
+        wanted = self.embedder.vector_space
+        if stored.split(":")[-1] != wanted.split(":")[-1] or (
+            stored != LEGACY_VECTOR_SPACE and stored != wanted
+        ):
+            raise StoreError(
+                f"the store at {self.location} holds {stored} vectors but this embedder makes "
+                f"{wanted} ones; use the model and NEWSBOT_EMBEDDING_BACKEND it was built with, "
+                "or another NEWSBOT_DATA_DIR (or collection)"
+            )
 
     @property
     def location(self) -> str:

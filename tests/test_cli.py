@@ -79,17 +79,19 @@ def test_chat_answers_and_prints_nothing_but_the_chat(samples_newsbot, samples_d
     assert "Traceback" not in result.stderr
 
 
-def test_onnx_backend_setting_answers_like_torch(samples_newsbot, samples_dir, tmp_path):
-    """NEWSBOT_EMBEDDING_BACKEND=onnx reads a store embedded with torch: same vectors."""
+def test_default_onnx_backend_answers_like_torch(samples_newsbot, samples_dir, tmp_path):
+    """The default (onnx on a CPU) and NEWSBOT_EMBEDDING_BACKEND=torch read one store alike."""
     question = "How many teaching vacancies did Pinebrook have?"
-    torch_answer = json.loads(newsbot("ask", question, "--json", data_dir=samples_dir).stdout)
     cache = {"XDG_CACHE_HOME": str(tmp_path)}  # the one-time export lands here
-    run = newsbot(
-        "ask", question, "--json", data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="onnx", **cache
-    )
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == torch_answer
+    onnx = newsbot("ask", question, "--json", data_dir=samples_dir, **cache)
+    assert onnx.returncode == 0, onnx.stderr
     assert list((tmp_path / "newsbot" / "onnx").glob("*/model.onnx"))
+    assert "once" in onnx.stderr and "Traceback" not in onnx.stderr  # one notice, then quiet
+    torch = newsbot(
+        "ask", question, "--json", data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="torch"
+    )
+    assert torch.returncode == 0, torch.stderr
+    assert json.loads(onnx.stdout) == json.loads(torch.stdout)
 
     bad = newsbot("ask", question, data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="tensorflow")
     assert bad.returncode != 0

@@ -1,8 +1,9 @@
-"""The ONNX backend gives the torch backend's vectors and token counts, exported on first use."""
+"""The ONNX backends: torch's vectors and token counts, exported on first use; int8 kept apart."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 TEXTS = [
     "Harbor City's two battery-electric ferries cost $38.5 million.",
@@ -11,16 +12,57 @@ TEXTS = [
 ]
 
 
-def test_onnx_backend_matches_torch(embedder, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def torch_embedder():
+    from retrieval.embeddings import Embedder
+
+    return Embedder(backend="torch")
+
+
+def test_onnx_backend_matches_torch(torch_embedder, tmp_path, monkeypatch):
     from retrieval.embeddings import Embedder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     onnx = Embedder(backend="onnx", batch_size=2)
-    assert onnx.count_tokens(TEXTS) == embedder.count_tokens(TEXTS)
-    assert (onnx.max_tokens, onnx.dimensions) == (embedder.max_tokens, embedder.dimensions)
+    assert onnx.count_tokens(TEXTS) == torch_embedder.count_tokens(TEXTS)
+    assert (onnx.max_tokens, onnx.dimensions) == (
+        torch_embedder.max_tokens,
+        torch_embedder.dimensions,
+    )
     vectors = onnx.encode(TEXTS)
-    expected = embedder.encode(TEXTS)
+    expected = torch_embedder.encode(TEXTS)
     assert vectors.shape == expected.shape
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert (vectors * expected).sum(axis=1).min() > 0.9999
     assert list((tmp_path / "newsbot" / "onnx").glob("*/model.onnx"))
+    assert onnx.vector_space == torch_embedder.vector_space
+
+
+def test_auto_backend_is_onnx_on_a_cpu_and_torch_where_onnx_cannot_serve(tmp_path):
+    from retrieval.embeddings import bundled_model_path, resolve_backend
+
+    bundled = bundled_model_path()
+    assert resolve_backend("auto", "cpu", bundled) == "onnx"
+    assert resolve_backend("auto", "mps", bundled) == "torch"
+    assert resolve_backend("auto", "cpu", str(tmp_path)) == "torch"  # no tokenizer.json
+    assert resolve_backend("torch", "cpu", bundled) == "torch"
+    assert resolve_backend("onnx-int8", "cpu", bundled) == "onnx-int8"
+
+
+def test_int8_vectors_stay_close_but_a_store_never_mixes_them(torch_embedder, tmp_path):
+    from retrieval.embeddings import Embedder
+    from retrieval.errors import StoreError
+    from retrieval.settings import RetrievalSettings
+    from retrieval.store import Store
+
+    int8 = Embedder(backend="onnx-int8")
+    vectors = int8.encode(TEXTS)
+    cosine = (vectors * torch_embedder.encode(TEXTS)).sum(axis=1)
+    assert cosine.min() > 0.95
+    assert int8.vector_space != torch_embedder.vector_space
+
+    settings = RetrievalSettings(_env_file=None, data_dir=tmp_path, chroma_url="")
+    Store(settings, int8)
+    assert Store(settings, int8).embedder is int8  # the same space opens again
+    with pytest.raises(StoreError, match=r"int8 vectors.*NEWSBOT_EMBEDDING_BACKEND"):
+        Store(settings, torch_embedder)
