@@ -63,8 +63,10 @@ class KeywordIndex:
         )
         self._df: dict[str, int] = {}
         self._by_article: dict[str, list[int]] = {}
+        self.positions: dict[str, int] = {}
         for position, chunk in enumerate(self.chunks):
             self._by_article.setdefault(chunk.article_id, []).append(position)
+            self.positions[chunk.id] = position
         self.index = bm25s.BM25()
         if self.chunks:
             corpus = [self.terms(f"{c.title}\n{c.text}") for c in self.chunks]
@@ -82,6 +84,10 @@ class KeywordIndex:
         n = len(self._by_article)
         df = self._df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def ids_where(self, mask: np.ndarray) -> list[str]:
+        """The ids of the chunks a mask over the index keeps."""
+        return [self.chunks[p].id for p in np.flatnonzero(mask)]
 
     def article_chunks(self, article_id: str) -> list[Chunk]:
         """Every stored chunk of an article, in reading order."""

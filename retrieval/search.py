@@ -12,6 +12,7 @@ import numpy as np
 
 from retrieval.dates import UNKNOWN_DAY, DateWindow
 from retrieval.embeddings import Embedder
+from retrieval.errors import StoreError
 from retrieval.keyword import KeywordIndex, Tokenizer
 from retrieval.store import Store
 from retrieval.types import Chunk, Passage
@@ -127,27 +128,50 @@ class HybridSearcher:
         return self.recency_weight * math.exp(-age / self.recency_days)
 
     def _dense(
-        self, vector: np.ndarray, window: DateWindow, share: float
+        self, vector: np.ndarray, window: DateWindow, index: KeywordIndex, mask: np.ndarray | None
     ) -> list[tuple[Chunk, float]]:
         """The dense_k nearest chunks published inside the window.
 
-        Chroma's filtered query reads every chunk's metadata (100-160 ms at 31k chunks,
-        growing with the store), while the plain nearest-neighbour query costs a few ms
-        per hundred results. So when the window holds a fair share of the chunks, ask for
-        enough more neighbours unfiltered and keep those inside it; pay for the filtered
-        query only for a narrow window, or when too few neighbours fell inside.
+        Chroma's metadata filter reads every chunk's metadata (~100 ms at 31k chunks, growing
+        with the store), and reading texts back costs ~10 ms per 100 results, while ids and
+        distances alone cost a few ms. So: ask only for ids and distances, and take the
+        chunks from the keyword index, which holds them all. When the window holds a fair
+        share of the store, over-fetch unfiltered neighbours and keep those inside it;
+        otherwise (or when too few fell inside) search among the window's ids.
         """
-        where = window.chroma_where()
-        if where is None:
-            return self.store.query(vector, self.dense_k)
-        wide_k = math.ceil(self.dense_k * self.overfetch / max(share, 1e-9))
+        if mask is None:
+            return self._chunks(self.store.nearest(vector, self.dense_k), index)
+        inside = int(mask.sum())
+        if not inside:
+            return []
+        wide_k = math.ceil(self.dense_k * self.overfetch * mask.size / inside)
         if wide_k <= self.max_overfetch:
-            wide = self.store.query(vector, wide_k)
+            wide = self._chunks(self.store.nearest(vector, wide_k), index)
             keep = window.mask(np.array([_day(c) for c, _ in wide], dtype=np.int64))
-            inside = [pair for pair, kept in zip(wide, keep, strict=True) if kept]
-            if len(inside) >= self.dense_k or len(wide) < wide_k:
-                return inside[: self.dense_k]
-        return self.store.query(vector, self.dense_k, where=where)
+            kept = [pair for pair, ok in zip(wide, keep, strict=True) if ok]
+            if len(kept) >= self.dense_k or len(wide) < wide_k:
+                return kept[: self.dense_k]
+        try:
+            among = self.store.nearest(vector, self.dense_k, among=index.ids_where(mask))
+        except StoreError:
+            # A chunk the index holds was deleted since: let Chroma filter on the dates.
+            log.info("keyword index is stale; dense search filters on dates in Chroma")
+            return self.store.query(vector, self.dense_k, where=window.chroma_where())
+        return self._chunks(among, index)
+
+    def _chunks(
+        self, found: list[tuple[str, float]], index: KeywordIndex
+    ) -> list[tuple[Chunk, float]]:
+        """Pair ids with their chunks from the index; read the few it lacks from the store."""
+        missing = [cid for cid, _ in found if cid not in index.positions]
+        extra = {c.id: c for c in self.store.get_chunks(missing)}
+        out = []
+        for cid, similarity in found:
+            position = index.positions.get(cid)
+            chunk = index.chunks[position] if position is not None else extra.get(cid)
+            if chunk is not None:
+                out.append((chunk, similarity))
+        return out
 
     def _fuse(self, articles: dict[str, _Article], ranked: list[tuple[Chunk, float]]) -> None:
         """Add one ranking's reciprocal-rank credit to the articles of its chunks."""
@@ -167,8 +191,7 @@ class HybridSearcher:
         vector = self.embedder.encode_query(query)
         index = self.keyword
         mask = window.mask(index.days)
-        share = 1.0 if mask is None else float(mask.mean()) if mask.size else 0.0
-        dense = self._dense(vector, window, share)
+        dense = self._dense(vector, window, index, mask)
         keyword = index.search(query, self.keyword_k, mask=mask)
         articles: dict[str, _Article] = {}
 

@@ -197,6 +197,43 @@ class Store:
         """Summarise every stored article (loads one small record per article)."""
         return summarise(meta for _, meta in self.iter_metadata())
 
+    def nearest(
+        self, embedding: np.ndarray, k: int, among: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Return the ids and cosine similarities of the k nearest chunks (of `among` if given).
+
+        Only ids and distances come back: reading texts and metadata costs ~10 ms per 100
+        results, so the searcher takes those from the chunks it holds in memory. An id in
+        `among` that the store no longer has makes Chroma fail (StoreError).
+        """
+        if k <= 0 or (among is not None and not among):
+            return []
+        with store_errors("search", self.location):
+            result = self.collection.query(
+                query_embeddings=[embedding],
+                n_results=k,
+                ids=list(among) if among is not None else None,
+                include=["distances"],
+            )
+        return [
+            (cid, 1.0 - float(dist))
+            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """Return the stored chunks of these ids (those that exist), in the order asked."""
+        if not ids:
+            return []
+        with store_errors("read", self.location):
+            page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {
+            cid: to_chunk(cid, text, meta)
+            for cid, text, meta in zip(
+                page["ids"], page["documents"], page["metadatas"], strict=True
+            )
+        }
+        return [found[cid] for cid in ids if cid in found]
+
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[Chunk, float]]:

@@ -175,22 +175,39 @@ def test_each_article_appears_once_with_its_other_chunks(samples_newsbot):
 
 
 @pytest.mark.parametrize(
-    ("overfetch", "max_overfetch", "share"),
+    ("overfetch", "max_overfetch"),
     [
-        (1.5, 1000, 1.0),  # neighbours fetched unfiltered, the window applied here
-        (1.5, 0, 0.01),  # a narrow window: Chroma's filtered query at once
-        (1.0, 1000, 1.0),  # too few neighbours fell inside: the filtered query after all
+        (1.5, 1000),  # neighbours fetched unfiltered, the window applied here
+        (1.5, 0),  # a narrow window: search among the window's ids at once
+        (0.01, 1000),  # too few neighbours fell inside: among the window's ids after all
     ],
 )
-def test_dense_neighbours_in_a_window_are_found_whichever_way(
-    newsbot, overfetch, max_overfetch, share
-):
+def test_dense_neighbours_in_a_window_are_found_whichever_way(newsbot, overfetch, max_overfetch):
     searcher = HybridSearcher(
         newsbot.store, newsbot.embedder, dense_k=3, overfetch=overfetch, max_overfetch=max_overfetch
     )
     vector = newsbot.embedder.encode_query("council budget and bike lanes")
     window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
-    expected = newsbot.store.query(vector, 3, where=window.chroma_where())
-    found = searcher._dense(vector, window, share)
+    expected = newsbot.store.query(vector, 3, where=window.chroma_where())  # Chroma filters
+    index = searcher.keyword
+    found = searcher._dense(vector, window, index, window.mask(index.days))
     assert [c.id for c, _ in found] == [c.id for c, _ in expected]
+    assert [round(s, 5) for _, s in found] == [round(s, 5) for _, s in expected]
     assert all(date(2024, 5, 21) <= c.published_at <= date(2024, 5, 23) for c, _ in found)
+
+
+def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot):
+    """Chroma refuses ids it does not have; the searcher then lets Chroma filter on dates."""
+    from retrieval.keyword import KeywordIndex
+    from retrieval.types import Chunk
+
+    searcher = HybridSearcher(newsbot.store, newsbot.embedder, dense_k=3, max_overfetch=0)
+    vector = newsbot.embedder.encode_query("council budget and bike lanes")
+    window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
+    gone = Chunk(
+        "deleted:0", "deleted", "gone", 0, {"published_day": date(2024, 5, 22).toordinal()}
+    )
+    index = KeywordIndex([*searcher.keyword.chunks, gone], searcher.terms)
+    found = searcher._dense(vector, window, index, window.mask(index.days))
+    expected = newsbot.store.query(vector, 3, where=window.chroma_where())
+    assert [c.id for c, _ in found] == [c.id for c, _ in expected] and found
