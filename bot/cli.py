@@ -115,6 +115,11 @@ def add_bench_parser(commands: Any) -> None:
     )
     bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
     bench.add_argument("--rss-articles", default="1000,50000", help="synthetic ingest sizes")
+    bench.add_argument(
+        "--rss-chroma-url",
+        default="",
+        help="also measure ingest memory against this `chroma run` server (store out of process)",
+    )
     bench.add_argument("--cli-repeat", type=int, default=2, help="runs of each CLI timing")
     bench.add_argument(
         "--levers", action="store_true", help="also time each embedding setting (child each)"
@@ -431,6 +436,7 @@ def run_bench(args: argparse.Namespace) -> int:
         scale_sizes=sizes(args.scale),
         scale_budget_s=args.scale_budget,
         rss_articles=sizes(args.rss_articles),
+        rss_chroma_url=args.rss_chroma_url,
         levers=args.levers,
     )
     if args.articles:

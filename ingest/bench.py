@@ -53,6 +53,7 @@ class BenchConfig:
     scale_sizes: list[int] = field(default_factory=lambda: [1_000, 10_000, 100_000, 1_000_000])
     scale_budget_s: float = 600.0
     rss_articles: list[int] = field(default_factory=lambda: [1_000, 50_000])
+    rss_chroma_url: str = ""  # also measure ingest RSS against this `chroma run` server
     chart: bool = True
     levers: bool = False  # also time each embedding setting in LEVERS on the same chunks
 
@@ -255,14 +256,17 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
         if questions:
             first_question = json.loads(questions.read_text().splitlines()[0])["question"]
         cli = time_cli(work / "ours-0", first_question, config)
-        rss = [
-            run_child(
-                "synthetic_ingest", {**base, "articles": n, "workdir": str(work / f"rss-{n}")}
-            )
-            for n in config.rss_articles
-        ]
-        for n in config.rss_articles:
-            shutil.rmtree(work / f"rss-{n}", ignore_errors=True)
+        rss = []
+        for url in ("", config.rss_chroma_url) if config.rss_chroma_url else ("",):
+            for n in config.rss_articles:
+                where = work / f"rss-{n}"
+                rss.append(
+                    run_child(
+                        "synthetic_ingest",
+                        {**base, "articles": n, "workdir": str(where), "chroma_url": url},
+                    )
+                )
+                shutil.rmtree(where, ignore_errors=True)
         scale = run_child(
             "scale",
             {"sizes": config.scale_sizes, "budget_s": config.scale_budget_s, "workdir": str(work)},

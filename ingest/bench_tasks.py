@@ -59,11 +59,15 @@ def make_embedder(config: dict[str, Any]) -> Any:
     return embedder
 
 
-def open_store(data_dir: Path, embedder: Any) -> Any:
+def open_store(
+    data_dir: Path, embedder: Any, chroma_url: str = "", collection: str = "newsbot"
+) -> Any:
     from retrieval.settings import RetrievalSettings
     from retrieval.store import Store
 
-    settings = RetrievalSettings(_env_file=None, data_dir=data_dir, chroma_url="")
+    settings = RetrievalSettings(
+        _env_file=None, data_dir=data_dir, chroma_url=chroma_url, collection=collection
+    )
     return Store(settings, embedder)
 
 
@@ -154,7 +158,10 @@ def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     newsbot = Newsbot(settings, embedder=embedder)
     _ = newsbot.searcher.keyword
-    open_s = time.perf_counter() - started  # what a fresh process pays beyond the model
+    open_s = time.perf_counter() - started  # the first process also builds and saves it
+    started = time.perf_counter()
+    _ = Newsbot(settings, embedder=embedder).searcher.keyword
+    reopen_s = time.perf_counter() - started  # later processes load the saved index
     questions = load_questions(config)
     retrieval_s: list[float] = []
     compose_s: list[float] = []
@@ -180,6 +187,7 @@ def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     KeywordIndex(chunks)
     return {
         "open_s": round(open_s, 3),
+        "reopen_s": round(reopen_s, 3),
         "read_chunks_s": round(read_s, 3),
         "keyword_build_s": round(time.perf_counter() - started - read_s, 3),
         "serving_peak_rss_mb": round(serving_rss, 1),

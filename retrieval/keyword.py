@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +54,15 @@ class Tokenizer:
 class KeywordIndex:
     """Scores chunks by BM25 over headline and text."""
 
-    def __init__(self, chunks: Iterable[Chunk], terms: Tokenizer | None = None):
+    FORMAT = 1  # of what save() writes; load() refuses other formats
+
+    def __init__(
+        self,
+        chunks: Iterable[Chunk],
+        terms: Tokenizer | None = None,
+        built: tuple[Any, dict[str, int]] | None = None,
+    ):
+        """Index the chunks, or adopt a BM25 index and article frequencies built for them."""
         import bm25s
 
         # bm25s sets its own logger to DEBUG; its progress notes are not ours to show.
@@ -68,7 +79,9 @@ class KeywordIndex:
             self._by_article.setdefault(chunk.article_id, []).append(position)
             self.positions[chunk.id] = position
         self.index = bm25s.BM25()
-        if self.chunks:
+        if built is not None:
+            self.index, self._df = built
+        elif self.chunks:
             corpus = [self.terms(f"{c.title}\n{c.text}") for c in self.chunks]
             self.index.index(corpus, show_progress=False)
             # Article frequencies, so how rare a question's word is can be judged per article.
@@ -78,6 +91,27 @@ class KeywordIndex:
                     seen.setdefault(token, set()).add(chunk.article_id)
             self._df = {token: len(ids) for token, ids in seen.items()}
         log.info("keyword index: %d chunks", len(self.chunks))
+
+    def save(self, folder: Path) -> None:
+        """Write the index and its chunks into a new folder."""
+        folder.mkdir(parents=True)
+        if self.chunks:
+            self.index.save(str(folder / "bm25"))
+        rows = [[c.id, c.article_id, c.text, c.position, c.metadata] for c in self.chunks]
+        state = {"format": self.FORMAT, "chunks": rows, "df": self._df}
+        (folder / "chunks.json").write_text(json.dumps(state), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, terms: Tokenizer | None = None) -> KeywordIndex:
+        """Read what save() wrote (ValueError for another format)."""
+        import bm25s
+
+        state = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        if state.get("format") != cls.FORMAT:
+            raise ValueError(f"keyword index format {state.get('format')!r}, not {cls.FORMAT}")
+        chunks = [Chunk(cid, aid, text, pos, meta) for cid, aid, text, pos, meta in state["chunks"]]
+        index = bm25s.BM25.load(str(folder / "bm25")) if chunks else bm25s.BM25()
+        return cls(chunks, terms, built=(index, state["df"]))
 
     def idf(self, term: str) -> float:
         """How rare a (stemmed) term is among the stored articles; unseen terms are rarest."""

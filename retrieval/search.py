@@ -14,6 +14,7 @@ from retrieval.dates import UNKNOWN_DAY, DateWindow
 from retrieval.embeddings import Embedder
 from retrieval.errors import StoreError
 from retrieval.keyword import KeywordIndex, Tokenizer
+from retrieval.keyword_cache import load_or_build, store_state
 from retrieval.store import Store
 from retrieval.types import Chunk, Passage
 
@@ -82,17 +83,15 @@ class HybridSearcher:
         # which outlives index rebuilds.
         self.terms = Tokenizer()
         self._keyword: KeywordIndex | None = None
-        self._keyword_count = -1
+        self._keyword_state = ""
         self._lock = threading.Lock()
 
     @property
     def keyword(self) -> KeywordIndex:
-        """Build the keyword index on first use, and again when the store has changed."""
+        """Load (or build) the keyword index on first use, and again when the store changed."""
         with self._lock:
-            count = self.store.count()
-            if self._keyword is None or count != self._keyword_count:
-                self._keyword = KeywordIndex(self.store.iter_chunks(), self.terms)
-                self._keyword_count = count
+            if self._keyword is None or store_state(self.store) != self._keyword_state:
+                self._keyword, self._keyword_state = load_or_build(self.store, self.terms)
             return self._keyword
 
     @property

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,6 +28,8 @@ PAGE = 2000
 # The collection remembers which vectors it holds (model folder:precision); stores made before
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
+# A file beside Chroma's own whose token changes with every write (see Store.generation).
+GENERATION_FILE = "newsbot.generation"
 LEGACY_VECTOR_SPACE = "unstamped:fp32"
 
 
@@ -118,10 +123,43 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
+    @property
+    def generation_file(self) -> Path | None:
+        """Where the embedded store notes each change (None for a server: others write too)."""
+        return None if self.settings.chroma_server else self.settings.chroma_dir / GENERATION_FILE
+
+    def generation(self) -> str:
+        """A token that changes with every write through any Store on this data dir."""
+        path = self.generation_file
+        try:
+            return path.read_text(encoding="utf-8").strip() if path else ""
+        except FileNotFoundError:
+            return "0"
+
+    def _bump_generation(self) -> None:
+        path = self.generation_file
+        if path:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
+            os.replace(tmp, path)
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Mark the store changed before and after a write, so a cache built mid-write dies."""
+        self._bump_generation()
+        try:
+            yield
+        finally:
+            self._bump_generation()
+
     def write_articles(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
         """Write articles' chunks (chunks, vectors, old chunk count), then drop stale positions."""
         # Upsert first, delete after: a crash in between leaves mixed hashes, which
         # summarise() reports as incomplete, so the next run rewrites the article.
+        with self._changing():
+            self._write(batch)
+
+    def _write(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
         chunks = [c for article_chunks, _, _ in batch for c in article_chunks]
         vectors = [v for _, article_vectors, _ in batch for v in article_vectors]
         step = self.max_batch
@@ -154,7 +192,7 @@ class Store:
             return 1000
 
     def delete_article(self, article_id: str) -> None:
-        with store_errors("delete from", self.location):
+        with self._changing(), store_errors("delete from", self.location):
             self.collection.delete(where={"article_id": article_id})
 
     def lookup(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
