@@ -102,7 +102,7 @@ def add_bench_parser(commands: Any) -> None:
         "--limit", type=int, default=0, help="at most N articles, the questions' gold first"
     )
     bench.add_argument("--no-tutorial", action="store_true", help="skip the LangChain baseline")
-    bench.add_argument("--batch-size", type=int, default=64, help="embedding batch size")
+    bench.add_argument("--batch-size", type=int, default=16, help="embedding batch size")
     bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     bench.add_argument(
         "--backend",

@@ -21,14 +21,29 @@ log = logging.getLogger(__name__)
 
 DRAFT_LIMIT = 4000  # a draft longer than one message is cut; the final answer is split
 TYPING_EVERY = 4.0  # Telegram clears the typing status after about five seconds
+FIRST_TYPING_WAIT = 2.0  # at most this long an answer waits for its first "typing…" to go out
 
 
-async def keep_typing(bot: Any, chat_id: int) -> None:
-    """Show 'typing…' until cancelled."""
-    while True:
-        with contextlib.suppress(TelegramError):
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
-        await asyncio.sleep(TYPING_EVERY)
+class Typing:
+    """Show 'typing…' while an answer is made, repeated until stopped."""
+
+    def __init__(self, bot: Any, chat_id: int):
+        self.shown = asyncio.Event()
+        self.task = asyncio.create_task(self._keep_typing(bot, chat_id))
+
+    async def _keep_typing(self, bot: Any, chat_id: int) -> None:
+        while True:
+            with contextlib.suppress(TelegramError):
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            self.shown.set()
+            await asyncio.sleep(TYPING_EVERY)
+
+    async def stop(self) -> None:
+        """Stop, after the first 'typing…' went out: a fast answer must not cut it mid-request."""
+        if not self.task.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.shown.wait(), FIRST_TYPING_WAIT)
+        self.task.cancel()
 
 
 async def answer_question(
@@ -38,13 +53,13 @@ async def answer_question(
     newsbot = context.bot_data["newsbot"]
     memory: ChatMemory = context.bot_data["memory"]
     chat_id = message.chat_id
-    typing = asyncio.create_task(keep_typing(context.bot, chat_id))
+    typing = Typing(context.bot, chat_id)
     draft: Message | None = None
 
     async def edit(text: str) -> None:
         # Drafts are plain text (nothing to escape); the checked answer replaces the last one.
         nonlocal draft
-        typing.cancel()
+        await typing.stop()
         if draft is None:
             draft = await message.reply_text(text[:DRAFT_LIMIT], disable_web_page_preview=True)
         else:
@@ -56,7 +71,7 @@ async def answer_question(
         events = newsbot.stream(question, memory.history(chat_id))
         answer = await stream_answer(events, edit, interval=interval)
     finally:
-        typing.cancel()
+        await typing.stop()
     memory.remember(chat_id, question, answer)
     context.bot_data["counters"]["answered"] += 1
     await send_answer(message, answer, draft)

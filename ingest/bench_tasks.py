@@ -51,7 +51,7 @@ def make_embedder(config: dict[str, Any]) -> Any:
     embedder = Embedder(
         config.get("model", ""),
         config.get("device", "auto"),
-        int(config.get("batch_size", 64)),
+        int(config.get("batch_size", 16)),
         threads=int(config.get("threads", 0)),
         backend=str(config.get("backend", "auto")),
     )

@@ -76,13 +76,15 @@ class Embedder:
         self,
         model: str = "",
         device: str = "auto",
-        batch_size: int = 64,
+        batch_size: int = 16,
         *,
         threads: int = 0,
         backend: str = "auto",
     ):
         self.model_name = model or bundled_model_path()
         self.device = device
+        # 16 rather than 64: as fast or faster on a CPU, and a third of the peak memory
+        # (512 dev-small chunks on ONNX Runtime: 24-25 vs 19-23 chunks/s, 617 vs 2,020 MiB).
         self.batch_size = batch_size
         self.threads = threads  # intra-op threads; 0 leaves the runtime's default
         if backend not in BACKENDS:

@@ -144,7 +144,7 @@ class OnnxEncoder:
         encoded = self.counter.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """Embed texts as unit vectors, batching texts of similar length together."""
         encoded = self.tokenizer.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encoded], kind="stable")
