@@ -115,10 +115,8 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         if not rss:
             continue
         growth = rss[-1]["peak_rss_mb"] / rss[0]["peak_rss_mb"] if len(rss) > 1 else None
-        label = (
-            f"ingest RSS flat {rss[0]['articles']:,}→{rss[-1]['articles']:,} articles, "
-            f"{kind} store (ratio ≤ 1.1)"
-        )
+        sizes = f" {rss[0]['articles']:,}→{rss[-1]['articles']:,} articles," if growth else ""
+        label = f"ingest RSS flat{sizes} {kind} store (ratio ≤ 1.1)"
         rows.append((label, round(growth, 3) if growth else None, "<=", 1.1))
     out = []
     for name, value, op, limit in rows:
