@@ -90,6 +90,7 @@ class Embedder:
         if backend not in BACKENDS:
             raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}")
         self.backend = resolve_backend(backend, device, self.model_name)
+        self.fallback_to_torch = backend == "auto"
 
     @cached_property
     def onnx(self) -> Any:
@@ -97,6 +98,21 @@ class Embedder:
         from retrieval.embeddings_onnx import OnnxEncoder
 
         return OnnxEncoder(self.model_name, self.backend == "onnx-int8", self.device, self.threads)
+
+    def _on_onnx(self) -> bool:
+        """Whether to run on ONNX Runtime; 'auto' falls back to torch (same vectors) if the
+        export or the runtime fails, say with a read-only cache folder."""
+        if self.backend == "torch":
+            return False
+        try:
+            self.onnx  # noqa: B018 - builds the encoder once
+        except Exception as error:
+            if not self.fallback_to_torch:
+                raise
+            log.warning("ONNX Runtime unavailable (%s); running the model on torch", error)
+            self.backend = "torch"
+            return False
+        return True
 
     @cached_property
     def model(self) -> Any:
@@ -130,13 +146,13 @@ class Embedder:
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads, special tokens included; the rest it would cut."""
-        if self.backend != "torch":
+        if self._on_onnx():
             return int(self.onnx.max_tokens)
         return int(self.model.max_seq_length)
 
     @property
     def dimensions(self) -> int:
-        if self.backend != "torch":
+        if self._on_onnx():
             return int(self.onnx.dimensions)
         return int(self.model.get_embedding_dimension())
 
@@ -144,7 +160,7 @@ class Embedder:
         """Count word pieces of each text with the model's own tokenizer, no special tokens."""
         if not texts:
             return []
-        if self.backend != "torch":
+        if self._on_onnx():
             return self.onnx.count_tokens(texts)
         encoded = self.model.tokenizer(
             list(texts), add_special_tokens=False, return_attention_mask=False
@@ -155,7 +171,7 @@ class Embedder:
         """Embed texts as unit vectors (cosine similarity is then a dot product)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        if self.backend != "torch":
+        if self._on_onnx():
             return self.onnx.encode(texts, self.batch_size)
         return self.model.encode(
             list(texts),

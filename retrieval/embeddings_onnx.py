@@ -126,7 +126,13 @@ class OnnxEncoder:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
         self.tokenizer.no_padding()
-        onnx_file = export(path, export_dir(path), quantize)
+        try:
+            onnx_file = export(path, export_dir(path), quantize)
+        except OSError as error:
+            raise ConfigError(
+                f"cannot prepare the ONNX model in {export_dir(path)}: {error}; make "
+                "XDG_CACHE_HOME writable or set NEWSBOT_EMBEDDING_BACKEND=torch"
+            ) from error
         options = ort.SessionOptions()
         if threads > 0:
             options.intra_op_num_threads = threads

@@ -66,3 +66,25 @@ def test_int8_vectors_stay_close_but_a_store_never_mixes_them(torch_embedder, tm
     assert Store(settings, int8).embedder is int8  # the same space opens again
     with pytest.raises(StoreError, match=r"int8 vectors.*NEWSBOT_EMBEDDING_BACKEND"):
         Store(settings, torch_embedder)
+
+
+def test_auto_falls_back_to_torch_when_the_export_cannot_be_written(
+    torch_embedder, tmp_path, monkeypatch, caplog
+):
+    import logging
+
+    from retrieval.embeddings import Embedder
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    auto = Embedder()
+    assert auto.backend == "onnx"
+    with caplog.at_level(logging.WARNING):
+        vectors = auto.encode(TEXTS[:2])
+    assert auto.backend == "torch" and "running the model on torch" in caplog.text
+    assert (vectors * torch_embedder.encode(TEXTS[:2])).sum(axis=1).min() > 0.9999
+    from retrieval.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="NEWSBOT_EMBEDDING_BACKEND=torch"):  # asked by name
+        Embedder(backend="onnx").encode(TEXTS[:1])
