@@ -62,9 +62,12 @@ def export(model_dir: Path, target: Path, quantize: bool) -> Path:
 
 
 def _export_fp32(model_dir: Path, path: Path) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder; nothing to fetch
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in a chat
     model = SentenceTransformer(str(model_dir), device="cpu")
     transformer = model[0].auto_model.eval()
 

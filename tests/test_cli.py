@@ -87,6 +87,7 @@ def test_default_onnx_backend_answers_like_torch(samples_newsbot, samples_dir, t
     assert onnx.returncode == 0, onnx.stderr
     assert list((tmp_path / "newsbot" / "onnx").glob("*/model.onnx"))
     assert "once" in onnx.stderr and "Traceback" not in onnx.stderr  # one notice, then quiet
+    assert "Loading weights" not in onnx.stderr  # no progress bar from the export
     torch = newsbot(
         "ask", question, "--json", data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="torch"
     )
