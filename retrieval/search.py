@@ -105,10 +105,6 @@ class HybridSearcher:
             index = self._keyword
         return index if index is not None else self.keyword
 
-    def refresh(self) -> None:
-        with self._lock:
-            self._keyword = None
-
     def search(self, query: str, window: DateWindow | None = None, k: int = 5) -> list[Hit]:
         """Return the best passage of each of the k best articles, best first."""
         window = window or DateWindow()
