@@ -28,9 +28,9 @@ PAGE = 2000
 # The collection remembers which vectors it holds (model folder:precision); stores made before
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
+LEGACY_VECTOR_SPACE = "unstamped:fp32"
 # A file beside Chroma's own whose token changes with every write (see Store.generation).
 GENERATION_FILE = "newsbot.generation"
-LEGACY_VECTOR_SPACE = "unstamped:fp32"
 
 
 def chunk_id(article_id: str, position: int) -> str:
@@ -107,9 +107,9 @@ class Store:
         """Refuse to mix vectors of another model or precision into this collection."""
         stored = (self.collection.metadata or {}).get(VECTOR_SPACE_KEY, LEGACY_VECTOR_SPACE)
         wanted = self.embedder.vector_space
-        if stored.split(":")[-1] != wanted.split(":")[-1] or (
-            stored != LEGACY_VECTOR_SPACE and stored != wanted
-        ):
+        # Before the stamp, the model's name was not recorded: only the precision can be checked.
+        legacy = stored == LEGACY_VECTOR_SPACE
+        if not (wanted.endswith(":fp32") if legacy else stored == wanted):
             raise StoreError(
                 f"the store at {self.location} holds {stored} vectors but this embedder makes "
                 f"{wanted} ones; use the model and NEWSBOT_EMBEDDING_BACKEND it was built with, "
@@ -154,12 +154,12 @@ class Store:
 
     def write_articles(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
         """Write articles' chunks (chunks, vectors, old chunk count), then drop stale positions."""
-        # Upsert first, delete after: a crash in between leaves mixed hashes, which
-        # summarise() reports as incomplete, so the next run rewrites the article.
         with self._changing():
             self._write(batch)
 
     def _write(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
+        # Upsert first, delete after: a crash in between leaves mixed hashes, which
+        # summarise() reports as incomplete, so the next run rewrites the article.
         chunks = [c for article_chunks, _, _ in batch for c in article_chunks]
         vectors = [v for _, article_vectors, _ in batch for v in article_vectors]
         step = self.max_batch
