@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -465,7 +466,28 @@ def configure_logging(verbose: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return execute(build_parser().parse_args(argv))
+
+
+def entry() -> None:
+    """The `newsbot` command: main(), then, for a command that wrote nothing, a quick exit.
+
+    After a `newsbot ask` the interpreter's own teardown (clearing some 1,500 modules that
+    Chroma and LangChain bring) took about 0.45 s of a 2.7 s run. Once the answer is out and
+    nothing is being written, there is nothing left for that teardown to do.
+    """
+    args = build_parser().parse_args()
+    code = execute(args)
+    if args.run is run_ask:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError):  # a reader that left early (| head)
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def execute(args: argparse.Namespace) -> int:
     configure_logging(args.verbose)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from retrieval.errors import NewsbotError
@@ -486,4 +508,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -104,6 +104,7 @@ class Newsbot:
     ):
         self.settings = settings
         self.embedder = embedder or settings.embedder()
+        self.embedder.load_in_background()  # while Chroma opens and LangChain imports
         self.store = store or Store(settings, self.embedder)
         self.searcher = HybridSearcher(self.store, self.embedder)
         self.today = today

@@ -97,3 +97,21 @@ def test_default_onnx_backend_answers_like_torch(samples_newsbot, samples_dir, t
     bad = newsbot("ask", question, data_dir=samples_dir, NEWSBOT_EMBEDDING_BACKEND="tensorflow")
     assert bad.returncode != 0
     assert bad.stderr.strip().count("\n") == 0 and "tensorflow" in bad.stderr
+
+
+def test_a_model_that_cannot_load_is_one_line_even_when_loaded_in_the_background(
+    samples_newsbot, samples_dir, tmp_path
+):
+    """The chain starts loading the model on a thread; its failure reaches the user once."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = newsbot(
+        "ask",
+        "How many teaching vacancies did Pinebrook have?",
+        data_dir=samples_dir,
+        XDG_CACHE_HOME=str(blocker),
+        NEWSBOT_EMBEDDING_BACKEND="onnx",
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsbot: cannot prepare the ONNX model")
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
