@@ -18,13 +18,16 @@ BOILERPLATE_LINE = re.compile(
 )
 
 
-# Cheap test first: only paragraphs with one of these words are split into sentences.
-_JUNK_HINT = re.compile(
-    r"sign (?:me )?up|newsletter|subscri|inbox|follow|read more|click here|cookie|"
-    r"relevant is this ad|share (?:this|on|via)|leave a (?:reply|comment)|journalism|"
-    r"join us on|you have shared|your data|^(?:contact|reach|call|email)\b",
-    re.IGNORECASE,
-)
+# Cheap test first: only paragraphs with one of these words are split into sentences. Plain
+# substring tests on the lower-cased paragraph: as one case-blind regex this test took 60 % of
+# an unchanged re-ingest (0.29 of 0.5 s on 150 dev-small articles).
+_JUNK_HINTS = (
+    "sign up", "sign me up", "newsletter", "subscri", "inbox", "follow", "read more",
+    "click here", "cookie", "relevant is this ad", "share this", "share on", "share via",
+    "leave a reply", "leave a comment", "journalism", "join us on", "you have shared",
+    "your data",
+)  # fmt: skip
+_JUNK_HINT_START = re.compile(r"(?:contact|reach|call|email)\b")
 # A sentence that is a call to action of the page, not news. Each needs two signals where one
 # alone also occurs in news ("sign up" + "newsletter", never "sign up" alone).
 _JUNK_SENTENCE = [
@@ -70,7 +73,8 @@ def is_junk_sentence(sentence: str) -> bool:
 
 def drop_junk_sentences(paragraph: str) -> str:
     """Remove furniture sentences from a paragraph; keep the news around them."""
-    if not _JUNK_HINT.search(paragraph):
+    lowered = paragraph.lower()
+    if not (any(h in lowered for h in _JUNK_HINTS) or _JUNK_HINT_START.match(lowered)):
         return paragraph
     from retrieval.text import split_sentences
 

@@ -236,19 +236,36 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         bulk = len(texts) >= self.bulk_texts and self.bulk_backend != self.backend
-        if not bulk and self._on_onnx():
+        if not self._on_onnx():
+            return self._encode_on_torch(texts)
+        if not bulk:
             return self.onnx.encode(texts, self.batch_size)
-        return self._encode_on_torch(texts)
+        # The same tokens, batches and pooling as on ONNX Runtime, run by torch. Widths are
+        # padded to 16 tokens: oneDNN prepares its kernels per shape, and with a shape per
+        # length a first pass ran at 93 chunks/s against 131 (136 once warm either way).
+        return self.onnx.encode(texts, self.batch_size, run=self._run_on_torch, pad_to=16)
 
-    def _encode_on_torch(self, texts: Sequence[str]) -> np.ndarray:
+    def _run_on_torch(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        import torch
+
+        model = self.model
+        with torch.inference_mode(), self._precision():
+            inputs = {name: torch.from_numpy(v).to(model.device) for name, v in feed.items()}
+            hidden = model[0].auto_model(**inputs).last_hidden_state
+        return hidden.float().cpu().numpy()
+
+    def _precision(self) -> Any:
+        """bfloat16 autocast where the settings and the hardware call for it."""
         import contextlib
 
-        precision = contextlib.nullcontext()
-        if self.bf16:
-            import torch
+        if not self.bf16:
+            return contextlib.nullcontext()
+        import torch
 
-            precision = torch.autocast(self.model.device.type, dtype=torch.bfloat16)
-        with precision:
+        return torch.autocast(self.model.device.type, dtype=torch.bfloat16)
+
+    def _encode_on_torch(self, texts: Sequence[str]) -> np.ndarray:
+        with self._precision():
             vectors = self.model.encode(
                 list(texts),
                 batch_size=self.batch_size,
@@ -262,8 +279,8 @@ class Embedder:
         """Load the engine for questions and, if asked, the one for bulk work, so that
         timings leave loading out."""
         self.encode_query("warm up")
-        if bulk and self.bulk_backend != self.backend:
-            self._encode_on_torch(["warm up"])
+        if bulk and self.bulk_backend != self.backend and self._on_onnx():
+            self.onnx.encode(["warm up"], run=self._run_on_torch)
 
     @property
     def vector_space(self) -> str:

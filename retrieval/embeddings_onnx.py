@@ -8,7 +8,7 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -153,14 +153,27 @@ class OnnxEncoder:
         encoded = self.counter.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
 
-    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        """Embed texts as unit vectors, batching texts of similar length together."""
+    def encode(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 16,
+        run: Callable[[dict[str, np.ndarray]], np.ndarray] | None = None,
+        pad_to: int = 1,
+    ) -> np.ndarray:
+        """Embed texts as unit vectors, batching texts of similar length together.
+
+        run: another runtime for the same transformer (torch, for bulk work), given the same
+        inputs and returning the last hidden state; pad_to: pad each batch to a multiple of
+        this many tokens, so that a runtime that prepares kernels per shape sees few shapes.
+        """
+        run = run or self._run
         encoded = self.tokenizer.encode_batch(list(texts))
         order = np.argsort([len(e.ids) for e in encoded], kind="stable")
         out = np.zeros((len(encoded), self.dimensions), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             width = max(len(encoded[i].ids) for i in rows)
+            width = min(-(-width // pad_to) * pad_to, self.max_tokens)
             feed = {name: np.zeros((len(rows), width), dtype=np.int64) for name in INPUTS}
             for r, i in enumerate(rows):
                 e = encoded[i]
@@ -168,8 +181,7 @@ class OnnxEncoder:
                 feed["input_ids"][r, :n] = e.ids
                 feed["attention_mask"][r, :n] = e.attention_mask
                 feed["token_type_ids"][r, :n] = e.type_ids
-            inputs = {k: v for k, v in feed.items() if k in self.input_names}
-            hidden = self.session.run(None, inputs)[0]
+            hidden = run(feed)
             if self.mean:
                 mask = feed["attention_mask"][..., None].astype(np.float32)
                 pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
@@ -177,3 +189,7 @@ class OnnxEncoder:
                 pooled = hidden[:, 0]
             out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        inputs = {k: v for k, v in feed.items() if k in self.input_names}
+        return self.session.run(None, inputs)[0]
