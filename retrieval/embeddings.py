@@ -80,7 +80,7 @@ BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8")
 
 # An encode call of at least this many texts is bulk work (an ingest flush is 256 chunks).
 # 'auto' runs it on torch: on a 2-core Xeon, torch embeds long chunks 1.5x faster than ONNX
-# Runtime, and 2.6x in bfloat16 where the CPU multiplies bfloat16 natively (AMX, AVX512-BF16).
+# Runtime, and 2.2-2.5x in bfloat16 where the CPU multiplies bfloat16 natively (AMX, AVX512-BF16).
 # Loading torch costs about 5 s, which 128 long chunks pay back; questions stay on ONNX.
 BULK_TEXTS = 128
 
