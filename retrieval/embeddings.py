@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -49,6 +50,17 @@ def resolve_device(device: str) -> str:
 NVIDIA_DRIVER = "/proc/driver/nvidia/version"
 
 
+def likely_gpu(device: str) -> str:
+    """Name the GPU a device setting points at without importing torch: the device asked
+    for, or for 'auto' 'mps' on a Mac and 'cuda' where the NVIDIA driver is loaded; '' for
+    the CPU."""
+    if device != "auto":
+        return "" if device == "cpu" else device
+    if sys.platform == "darwin":
+        return "mps"
+    return "cuda" if os.path.exists(NVIDIA_DRIVER) else ""
+
+
 def resolve_backend(backend: str, device: str, model_dir: str) -> str:
     """Pick the backend for 'auto': ONNX Runtime on a CPU, torch where ONNX cannot serve.
 
@@ -62,9 +74,10 @@ def resolve_backend(backend: str, device: str, model_dir: str) -> str:
         return backend
     if not os.path.isfile(os.path.join(model_dir, "tokenizer.json")):
         return "torch"
-    if device == "mps" or (device == "auto" and sys.platform == "darwin"):
+    gpu = likely_gpu(device)
+    if gpu == "mps":
         return "torch"
-    if device == "cuda" or (device == "auto" and os.path.exists(NVIDIA_DRIVER)):
+    if gpu == "cuda":
         import onnxruntime
 
         cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
@@ -93,13 +106,6 @@ def native_bf16() -> bool:
     return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
-def cpu_only(device: str) -> bool:
-    """Say whether the model runs on the CPU: asked for, or 'auto' with no GPU in sight."""
-    if device != "auto":
-        return device == "cpu"
-    return sys.platform != "darwin" and not os.path.exists(NVIDIA_DRIVER)
-
-
 class Embedder:
     """A sentence-transformers model: encodes passages and questions, counts word pieces."""
 
@@ -121,7 +127,7 @@ class Embedder:
         if backend not in BACKENDS:
             raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}")
         self.backend = resolve_backend(backend, device, self.model_name)
-        on_cpu = backend == "auto" and cpu_only(device)
+        on_cpu = backend == "auto" and not likely_gpu(device)
         self.bulk_backend = "torch" if on_cpu and self.backend == "onnx" else self.backend
         self.bulk_texts = BULK_TEXTS
         self.auto_bf16 = on_cpu  # if the CPU has it, checked when torch loads
@@ -240,6 +246,9 @@ class Embedder:
             return self._encode_on_torch(texts)
         if not bulk:
             return self.onnx.encode(texts, self.batch_size)
+        return self._encode_in_bulk(texts)
+
+    def _encode_in_bulk(self, texts: Sequence[str]) -> np.ndarray:
         # The same tokens, batches and pooling as on ONNX Runtime, run by torch. Widths are
         # padded to 16 tokens: oneDNN prepares its kernels per shape, and with a shape per
         # length a first pass ran at 93 chunks/s against 131 (136 once warm either way).
@@ -256,8 +265,6 @@ class Embedder:
 
     def _precision(self) -> Any:
         """bfloat16 autocast where the settings and the hardware call for it."""
-        import contextlib
-
         if not self.bf16:
             return contextlib.nullcontext()
         import torch
@@ -280,7 +287,7 @@ class Embedder:
         timings leave loading out."""
         self.encode_query("warm up")
         if bulk and self.bulk_backend != self.backend and self._on_onnx():
-            self.onnx.encode(["warm up"], run=self._run_on_torch)
+            self._encode_in_bulk(["warm up"])
 
     @property
     def vector_space(self) -> str:
