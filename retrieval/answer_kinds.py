@@ -70,6 +70,12 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 
+_DATE_WORD = re.compile(
+    r"^\W*(1[89]\d\d|20\d\d|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"|(mon|tues|wednes|thurs|fri|satur|sun)day)\W*$",
+    re.IGNORECASE,
+)
+
 
 def answer_kind(question: str) -> str | None:
     """Name the kind of answer a question wants, or None when it does not say."""
@@ -91,6 +97,18 @@ def anchor_words(question: str) -> list[str]:
     return [
         w for i, w in enumerate(words) if (i and w[:1].isupper()) or any(c.isdigit() for c in w)
     ]
+
+
+def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
+    """Say whether one word could be (part of) an answer of that kind the question lacks."""
+    word = word.strip(".,;:!?'’\"“”‘()[]")
+    if word.lower() in question_words:
+        return False
+    if kind == "number":
+        return bool(_NUMBER.search(word))
+    if kind == "date":
+        return bool(_DATE_WORD.search(word))
+    return word[:1].isupper() and len(word) > 1
 
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from retrieval.answer_kinds import QUESTION_WORDS, WORD, anchor_words, answer_kind, holds_kind
+from retrieval.answer_kinds import (
+    QUESTION_WORDS,
+    WORD,
+    anchor_words,
+    answer_kind,
+    holds_kind,
+    is_kind_word,
+)
 from retrieval.dates import asks_after, without_dates
 from retrieval.followups import condense
 from retrieval.search import Hit
@@ -28,6 +35,9 @@ KIND_BONUS = 0.3
 HEADLINE_BONUS = 0.4
 # A sentence with fewer new words than this share restates the question rather than answering.
 RESTATED = 0.15
+# A cut sentence's window that keeps a word of the kind asked for is worth this many more
+# question words (see `shorten`).
+KEEP_WORTH = 2
 
 Terms = Callable[[str], list[str]]
 
@@ -68,14 +78,33 @@ def citation_for(n: int, chunk: Chunk, quote: str = "") -> Citation:
     )
 
 
-def shorten(sentence: str, focus: Callable[[str], bool], limit: int) -> str:
-    """Keep a long sentence's window of `limit` words around the words in focus."""
+def shorten(
+    sentence: str,
+    focus: Callable[[str], bool],
+    limit: int,
+    keep: Callable[[str], bool] | None = None,
+) -> str:
+    """Keep a long sentence's window of `limit` words around the words in focus.
+
+    The window holds as many words in focus as it can. The word `keep` marks (a number for
+    "how many", a name for "who") that stands nearest a word in focus is where an answer
+    sits: a window that holds it counts KEEP_WORTH focus words more, so that a cut sentence
+    does not lose the very thing the question asks for.
+    """
     words = sentence.split()
     if len(words) <= limit:
         return sentence
     hits = [i for i, w in enumerate(words) if focus(w)]
+    kept = [i for i, w in enumerate(words) if i and keep and keep(w) and i not in hits]
     centre = (hits[0] + hits[-1]) // 2 if hits else 0
-    start = max(0, min(centre - limit // 2, len(words) - limit))
+    answer = min(kept, key=lambda i: min((abs(i - h) for h in hits), default=0), default=-1)
+
+    def worth(start: int) -> tuple[float, int]:
+        inside = sum(start <= i < start + limit for i in hits)
+        bonus = KEEP_WORTH if start <= answer < start + limit else 0
+        return inside + bonus, -abs(start + limit // 2 - centre)
+
+    start = max(range(len(words) - limit + 1), key=worth)
     piece = " ".join(words[start : start + limit])
     return ("… " if start else "") + piece + (" …" if start + limit < len(words) else "")
 
@@ -180,6 +209,12 @@ class ExtractiveComposer:
         def focus(word: str) -> bool:
             return bool(set(self.terms(word)) & q_terms)
 
+        wanted = answer_kind(asked)
+        q_words = {w.lower() for w in WORD.findall(asked)}
+
+        def keep(word: str) -> bool:
+            return bool(wanted) and is_kind_word(word, wanted or "", q_words)
+
         chosen: list[Candidate] = []
         words = 0
         # A headline's bonus moves it up the list but does not raise the bar for the rest.
@@ -191,7 +226,7 @@ class ExtractiveComposer:
                 break
             # Two words of room go to the "…" that mark a cut sentence.
             room = self.max_words - words - 2
-            text = shorten(cand.sentence, focus, min(self.sentence_words, room))
+            text = shorten(cand.sentence, focus, min(self.sentence_words, room), keep)
             n_words = len(text.split())
             if n_words < 4 or words + n_words > self.max_words:
                 continue
