@@ -141,6 +141,26 @@ def test_json_and_jsonl_lenient_fields_and_clear_errors(tmp_path):
     assert any(m.startswith(f"{tmp_path / 'many.jsonl'}:4: record has no text") for m in messages)
 
 
+def test_a_record_without_a_title_is_titled_by_its_url_slug_or_first_real_line(tmp_path):
+    records = [
+        # A dateline names no story; the URL's slug does.
+        {
+            "text": "Gull Bay CNN —\n\n" + BODY,
+            "url": "https://x.example/2024/05/14/ferry-fares-fall/index.html",
+        },
+        {"text": "Gull Bay CNN —\n\nFerry fares fall by a fifth.\n\n" + BODY + " Two."},
+        {"text": BODY + " Three.", "url": "https://x.example/story?id=123"},
+    ]
+    (tmp_path / "untitled.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    articles, problems = read_all(str(tmp_path))
+    assert not problems
+    assert [a.title for a in articles] == [
+        "Ferry fares fall",
+        "Ferry fares fall by a fifth.",
+        BODY.split("\n")[0][:120],
+    ]
+
+
 def rss(entries: str, title: str = "Gull Bay Times") -> bytes:
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,38 @@ def article_id(url: str | None, path: str | None, title: str) -> str:
     """Derive a stable id: from the URL when there is one, else from the path and title."""
     key = url or f"{path}\n{title}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+# "Washington CNN —", "LONDON (Reuters) -": a dateline opens the text; it names no story.
+_DATELINE = re.compile(r"^[^\n]{0,60}(?:—|–|--|-)\s*$")
+_SLUG_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
+
+
+def slug_title(url: str | None) -> str:
+    """A headline read from a URL's slug ("/2022/06/12/walmart-cuts-prices/index.html"):
+    the last part of the path that reads as two or more words, or "" when none does."""
+    if not url:
+        return ""
+    path = re.sub(r"[?#].*", "", url.split("://", 1)[-1]).split("/")[1:]
+    for part in reversed(path):
+        stem = re.sub(r"\.[a-z]{2,5}$", "", part, flags=re.IGNORECASE)
+        words = [w for w in re.split(r"[-_]+", stem) if _SLUG_WORD.fullmatch(w)]
+        if len(words) >= 2:
+            return " ".join(words).capitalize()
+    return ""
+
+
+def fallback_title(body: str, url: str | None = None) -> str:
+    """Title an article that came without one: its URL's slug, else its first line that is
+    not a dateline, cut to 120 characters."""
+    from_slug = slug_title(url)
+    if from_slug:
+        return from_slug
+    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    for line in lines[:2]:
+        if not _DATELINE.match(line):
+            return line[:120]
+    return lines[0][:120] if lines else ""
 
 
 def check_size(path: Path, max_bytes: int | None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from ingest.clean import normalise
 from ingest.dates import parse_date
 from ingest.fetch import fetch
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title
 from ingest.readers import html as html_reader
 from ingest.readers.markdown import to_text
 from retrieval.errors import InputError
@@ -87,7 +87,7 @@ def entry_article(entry: Any, where: str, source: str | None, options: ReadOptio
         text = fragment_text(entry.get("summary") or "")
     if not text:
         raise InputError(where, "entry has no text and no link to fetch it from")
-    title = title or text.split("\n", 1)[0][:120]
+    title = title or fallback_title(text, link)
     key = link or entry.get("id") or None
     return Article(
         id=article_id(key, where, title),

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size
+from ingest.readers import (
+    DEFAULT_OPTIONS,
+    ReadOptions,
+    article_id,
+    check_size,
+    fallback_title,
+)
 from retrieval.errors import InputError
 from retrieval.types import Article
 
@@ -37,8 +43,8 @@ def extract(html: bytes | str, where: str, url: str | None = None, path: str | N
     body = normalise("\n\n".join(lines))
     if not body:
         raise InputError(where, "no article text found in the page")
-    title = title or body.split("\n", 1)[0][:120]
     page_url = url or doc.url or None
+    title = title or fallback_title(body, page_url)
     return Article(
         id=article_id(page_url, path, title),
         title=title,

@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title
 from ingest.readers.text import decode
 from retrieval.errors import InputError
 from retrieval.types import Article
@@ -40,10 +40,9 @@ def to_article(record: Any, where: str, path: str, max_chars: int | None = None)
             where, f"text of {len(text):,} characters is over the limit for one article"
         )
     body = normalise(text)
-    title = str(first(record, ("title", "headline")) or "").strip()
-    if not title:
-        title = body.split("\n", 1)[0][:120]
     url = first(record, ("url", "link", "href"))
+    title = str(first(record, ("title", "headline")) or "").strip()
+    title = title or fallback_title(body, str(url) if url else None)
     author = first(record, AUTHOR_KEYS)
     if isinstance(author, list):
         author = ", ".join(str(a) for a in author if a)
