@@ -59,6 +59,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("name", re.compile(r"\b(who|whom|whose|which|what)\b", re.IGNORECASE)),
 ]
+# Where one sentence of a question ends and the next begins.
+# (after a word of three or more small letters, so "Roe v. Wade" and "Mr. Happy" hold).
+_SENTENCE_END = re.compile(r"(?:(?<=[a-z]{3}[.!?])|(?<=\d[.!?]))\s+(?=[A-Z“\"])")
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     "hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion|dozen|half"
@@ -78,11 +81,19 @@ _DATE_WORD = re.compile(
 
 
 def answer_kind(question: str) -> str | None:
-    """Name the kind of answer a question wants, or None when it does not say."""
-    for kind, pattern in _KINDS:
-        if pattern.search(question):
-            return kind
-    return None
+    """Name the kind of answer a question wants, or None when it does not say.
+
+    The question is its last sentence ("When she died, the Queen left four dogs. Who will
+    take care of them?"). "How many" and its kin always ask for a number; otherwise the
+    first question word counts, since a later "when" or "which" often opens a clause:
+    "from which country ... when he was eight" asks for a place.
+    """
+    sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
+    asked = sentences[-1] if sentences else question
+    found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_KINDS) if (m := p.search(asked))]
+    if any(kind == "number" for *_, kind in found):
+        return "number"
+    return min(found)[2] if found else None
 
 
 def _new_words(sentence: str, question_words: set[str]) -> list[str]:
