@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ingest.dates import parse_date
-from ingest.readers import ReadOptions
+from ingest.readers import ReadOptions, article_id
 from ingest.sources import Problem, iter_articles
 
 BODY = (
@@ -159,6 +159,9 @@ def test_a_record_without_a_title_is_titled_by_its_url_slug_or_first_real_line(t
         "Ferry fares fall by a fifth.",
         BODY.split("\n")[0][:120],
     ]
+    # Ids are made as before titles were derived (from the first line), so stores keep them.
+    where = f"{(tmp_path / 'untitled.jsonl').resolve()}#2"
+    assert articles[1].id == article_id(None, where, "Gull Bay CNN —")
 
 
 def rss(entries: str, title: str = "Gull Bay Times") -> bytes:

@@ -51,6 +51,11 @@ def slug_title(url: str | None) -> str:
     return ""
 
 
+def first_line(body: str) -> str:
+    """The text's first line, cut to 120 characters."""
+    return body.split("\n", 1)[0][:120]
+
+
 def fallback_title(body: str, url: str | None = None) -> str:
     """Title an article that came without one: its URL's slug, else its first line that is
     not a dateline, cut to 120 characters."""

@@ -13,6 +13,7 @@ from ingest.readers import (
     article_id,
     check_size,
     fallback_title,
+    first_line,
 )
 from retrieval.errors import InputError
 from retrieval.types import Article
@@ -44,9 +45,10 @@ def extract(html: bytes | str, where: str, url: str | None = None, path: str | N
     if not body:
         raise InputError(where, "no article text found in the page")
     page_url = url or doc.url or None
+    id_title = title or first_line(body)  # ids as before titles were derived
     title = title or fallback_title(body, page_url)
     return Article(
-        id=article_id(page_url, path, title),
+        id=article_id(page_url, path, id_title),
         title=title,
         text=body,
         url=page_url,

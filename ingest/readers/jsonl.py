@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title, first_line
 from ingest.readers.text import decode
 from retrieval.errors import InputError
 from retrieval.types import Article
@@ -42,6 +42,8 @@ def to_article(record: Any, where: str, path: str, max_chars: int | None = None)
     body = normalise(text)
     url = first(record, ("url", "link", "href"))
     title = str(first(record, ("title", "headline")) or "").strip()
+    # Ids keep the first line, as before titles were derived, so stored articles keep theirs.
+    id_title = title or first_line(body)
     title = title or fallback_title(body, str(url) if url else None)
     author = first(record, AUTHOR_KEYS)
     if isinstance(author, list):
@@ -52,7 +54,7 @@ def to_article(record: Any, where: str, path: str, max_chars: int | None = None)
     # Without a URL, a record is known by its file, its own id or position, and title.
     local = f"{path}#{record.get('id', where.rsplit(':', 1)[-1])}"
     return Article(
-        id=article_id(str(url) if url else None, local, title),
+        id=article_id(str(url) if url else None, local, id_title),
         title=title,
         text=body,
         url=str(url) if url else None,
