@@ -73,10 +73,11 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 
+# One word of a date: a year, or a month or weekday by its capitalised name ("may" is a verb).
 _DATE_WORD = re.compile(
-    r"^\W*(1[89]\d\d|20\d\d|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-    r"|(mon|tues|wednes|thurs|fri|satur|sun)day)\W*$",
-    re.IGNORECASE,
+    r"^\W*(?:1[89]\d\d|20\d\d|(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\W*$"
 )
 
 
