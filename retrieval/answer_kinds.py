@@ -125,10 +125,7 @@ def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     """Say whether a sentence holds something of that kind the question does not already say."""
-    new = _new_words(sentence, question_words)
-    if kind == "number":
-        return any(_NUMBER.search(w) for w in new)
-    if kind == "date":
-        return bool(_DATE.search(" ".join(new)))
-    # Names and places: a capitalised word that is not just the start of the sentence.
-    return any(w[:1].isupper() and len(w) > 1 for w in new)
+    if kind == "date":  # a date may take two words ("May 14")
+        return bool(_DATE.search(" ".join(_new_words(sentence, question_words))))
+    # Not the first word: a capital there only starts the sentence.
+    return any(is_kind_word(w, kind, question_words) for w in WORD.findall(sentence)[1:])
