@@ -67,6 +67,7 @@ def test_bench_writes_json_table_and_chart(tmp_path):
         assert answers[part]["n"] == 2
         assert 0 < answers[part]["p50_ms"] <= answers[part]["p95_ms"]
     assert report["cli"]["help_s"] > 0 and report["cli"]["import_and_load_model_s"] > 0
+    assert report["cli"]["import_libraries_s"] > 0
     assert answers["process_peak_rss_mb"] > 50 and ingest["peak_rss_mb"] > 50
 
     levels = report["scaling"]["query"]["levels"]
