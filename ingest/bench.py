@@ -208,9 +208,7 @@ def time_cli(data_dir: Path, question: str, config: BenchConfig) -> dict[str, An
         loads.append(wall_time([sys.executable, "-c", load], env))
         imports.append(wall_time([sys.executable, "-c", libraries], env))
         asks.append(wall_time([*newsbot_command(), "ask", question, "--json"], env))
-    help_s, ask_s, load_s, imports_s = (
-        statistics.median(v) for v in (helps, asks, loads, imports)
-    )
+    help_s, ask_s, load_s, imports_s = (statistics.median(v) for v in (helps, asks, loads, imports))
     return {
         "help_s": round(help_s, 3),
         "cold_ask_s": round(ask_s, 3),
