@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -211,9 +212,9 @@ class ExtractiveComposer:
 
         wanted = answer_kind(asked)
         q_words = {w.lower() for w in WORD.findall(asked)}
-
-        def keep(word: str) -> bool:
-            return bool(wanted) and is_kind_word(word, wanted or "", q_words)
+        keep = (
+            functools.partial(is_kind_word, kind=wanted, question_words=q_words) if wanted else None
+        )
 
         chosen: list[Candidate] = []
         words = 0

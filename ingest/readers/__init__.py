@@ -56,6 +56,17 @@ def first_line(body: str) -> str:
     return body.split("\n", 1)[0][:120]
 
 
+def titles(title: str, body: str, url: str | None) -> tuple[str, str]:
+    """The title to show, and the one the article's id is made from.
+
+    A missing title is derived (`fallback_title`), but the id is still made from the first
+    line, as before titles were derived, so a store built earlier keeps its articles' ids.
+    """
+    if title:
+        return title, title
+    return fallback_title(body, url), first_line(body)
+
+
 def fallback_title(body: str, url: str | None = None) -> str:
     """Title an article that came without one: its URL's slug, else its first line that is
     not a dateline, cut to 120 characters."""

@@ -12,7 +12,7 @@ from typing import Any
 from ingest.clean import normalise
 from ingest.dates import parse_date
 from ingest.fetch import fetch
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title, first_line
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
 from ingest.readers import html as html_reader
 from ingest.readers.markdown import to_text
 from retrieval.errors import InputError
@@ -87,8 +87,7 @@ def entry_article(entry: Any, where: str, source: str | None, options: ReadOptio
         text = fragment_text(entry.get("summary") or "")
     if not text:
         raise InputError(where, "entry has no text and no link to fetch it from")
-    id_title = title or first_line(text)  # ids as before titles were derived
-    title = title or fallback_title(text, link)
+    title, id_title = titles(title, text, link)
     key = link or entry.get("id") or None
     return Article(
         id=article_id(key, where, id_title),

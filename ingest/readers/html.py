@@ -7,14 +7,7 @@ from pathlib import Path
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import (
-    DEFAULT_OPTIONS,
-    ReadOptions,
-    article_id,
-    check_size,
-    fallback_title,
-    first_line,
-)
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size, titles
 from retrieval.errors import InputError
 from retrieval.types import Article
 
@@ -45,8 +38,7 @@ def extract(html: bytes | str, where: str, url: str | None = None, path: str | N
     if not body:
         raise InputError(where, "no article text found in the page")
     page_url = url or doc.url or None
-    id_title = title or first_line(body)  # ids as before titles were derived
-    title = title or fallback_title(body, page_url)
+    title, id_title = titles(title, body, page_url)
     return Article(
         id=article_id(page_url, path, id_title),
         title=title,

@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.clean import normalise
 from ingest.dates import parse_date
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, fallback_title, first_line
+from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
 from ingest.readers.text import decode
 from retrieval.errors import InputError
 from retrieval.types import Article
@@ -42,9 +42,7 @@ def to_article(record: Any, where: str, path: str, max_chars: int | None = None)
     body = normalise(text)
     url = first(record, ("url", "link", "href"))
     title = str(first(record, ("title", "headline")) or "").strip()
-    # Ids keep the first line, as before titles were derived, so stored articles keep theirs.
-    id_title = title or first_line(body)
-    title = title or fallback_title(body, str(url) if url else None)
+    title, id_title = titles(title, body, str(url) if url else None)
     author = first(record, AUTHOR_KEYS)
     if isinstance(author, list):
         author = ", ".join(str(a) for a in author if a)
