@@ -68,79 +68,45 @@ def build_parser() -> argparse.ArgumentParser:
     telegram = commands.add_parser("telegram", help="run the Telegram bot (token from settings)")
     telegram.set_defaults(run=run_telegram)
 
-    evaluate = commands.add_parser(
-        "eval", help="score answers on dated questions (ingests the articles first)"
-    )
-    evaluate.add_argument("--articles", required=True, help="articles .jsonl (ingested first)")
-    evaluate.add_argument("--questions", required=True, help="questions .jsonl")
-    evaluate.add_argument("--store", help="data dir of the store to (re)use; default: settings")
-    evaluate.add_argument("--out", default="eval-out", help="where report.json etc. go")
-    evaluate.add_argument("--limit", type=int, help="only the first N questions")
-    evaluate.add_argument(
-        "--target-tokens", type=int, default=200, help="chunk size for newly ingested articles"
-    )
-    evaluate.set_defaults(run=run_eval)
-    add_bench_parser(commands)
+    add_harness_parsers(commands)
     return parser
 
 
-def add_bench_parser(commands: Any) -> None:
-    bench = commands.add_parser(
-        "bench", help="measure ingest and answer speed, memory and scaling (writes docs/)"
-    )
-    bench.add_argument(
-        "articles",
-        nargs="?",
-        help="articles file or folder, or a data folder holding articles.jsonl and "
-        "questions.jsonl (default: the bundled samples)",
-    )
-    bench.add_argument("--questions", help="questions .jsonl (default: found beside the articles)")
-    bench.add_argument("--out", default="docs", help="folder for bench-LABEL.json/.png")
-    bench.add_argument("--markdown", help="Markdown file to update (default: OUT/BENCHMARKS.md)")
-    bench.add_argument("--label", default="", help="name of this run in the report")
-    bench.add_argument("--repeat", type=int, default=1, help="interleaved ingest rounds")
-    bench.add_argument(
-        "--limit", type=int, default=0, help="at most N articles, the questions' gold first"
-    )
-    bench.add_argument("--no-tutorial", action="store_true", help="skip the LangChain baseline")
-    bench.add_argument("--batch-size", type=int, default=16, help="embedding batch size")
-    bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    bench.add_argument(
-        "--backend",
-        default="auto",
-        choices=["auto", "torch", "torch-bf16", "onnx", "onnx-int8"],
-        help="embeddings (auto on a CPU: questions on onnx, bulk ingest on torch)",
-    )
-    bench.add_argument(
-        "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"
-    )
-    bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
-    bench.add_argument("--rss-articles", default="1000,50000", help="synthetic ingest sizes")
-    bench.add_argument(
-        "--rss-chroma-url",
-        default="",
-        help="also measure ingest memory against this `chroma run` server (store out of process)",
-    )
-    bench.add_argument("--cli-repeat", type=int, default=2, help="runs of each CLI timing")
-    bench.add_argument(
-        "--levers", action="store_true", help="also time each embedding setting (child each)"
-    )
-    bench.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    bench.set_defaults(run=run_bench)
+HARNESS_HINT = "the measuring tools are not installed: pip install 'newsbot[bench]'"
+
+
+def add_harness_parsers(commands: Any) -> None:
+    """Offer `eval` and `bench` when the harness and its extra are installed, else a hint."""
+    from importlib.util import find_spec
+
+    if all(find_spec(m) for m in ("newsbot.harness", "matplotlib", "langchain_huggingface")):
+        from newsbot.harness.cli import add_parsers
+
+        add_parsers(commands)
+        return
+    for name in ("eval", "bench"):
+        stub = commands.add_parser(name, help=f"({HARNESS_HINT})", add_help=False)
+        stub.add_argument("rest", nargs=argparse.REMAINDER)
+        stub.set_defaults(run=lambda _args: missing_harness())
+
+
+def missing_harness() -> int:
+    print(f"newsbot: {HARNESS_HINT}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def open_newsbot() -> Any:
-    from retrieval.chain import Newsbot
-    from retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.settings import RetrievalSettings
 
     return Newsbot(RetrievalSettings())
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from ingest.indexer import ingest_lock
-    from ingest.settings import IngestSettings
-    from retrieval.settings import RetrievalSettings
-    from retrieval.store import Store
+    from newsbot.ingest.indexer import ingest_lock
+    from newsbot.ingest.settings import IngestSettings
+    from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.store import Store
 
     settings, ingest_settings = RetrievalSettings(), IngestSettings()
     if args.watch:
@@ -161,11 +127,11 @@ def watch_ingest(args: argparse.Namespace, settings: Any, ingest_settings: Any) 
     import signal
     import threading
 
-    from ingest.fetch import is_url
-    from ingest.indexer import ingest_lock
-    from ingest.watch import watch
-    from retrieval.errors import NewsbotError
-    from retrieval.store import Store
+    from newsbot.ingest.fetch import is_url
+    from newsbot.ingest.indexer import ingest_lock
+    from newsbot.ingest.watch import watch
+    from newsbot.retrieval.errors import NewsbotError
+    from newsbot.retrieval.store import Store
 
     has_feeds = any(is_url(p) for p in args.paths)
     # Files are cheap to stat, so folders are polled often; feeds are fetched less often.
@@ -235,9 +201,8 @@ class ingest_progress:
                     print(f"ingest: {counts(report)}", file=sys.stderr, flush=True)
 
             return plain
+        from newsbot.ingest.sources import expand
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        from ingest.sources import expand
 
         total = sum(1 for item in expand(self.paths) if not hasattr(item, "error"))
         self.progress = Progress(
@@ -280,8 +245,8 @@ def run_ask(args: argparse.Namespace) -> int:
 
 
 def run_chat(args: argparse.Namespace) -> int:
-    from bot.memory import ChatMemory
-    from bot.settings import BotSettings
+    from newsbot.bot.memory import ChatMemory
+    from newsbot.bot.settings import BotSettings
 
     newsbot = open_newsbot()
     memory = ChatMemory(BotSettings().history_turns)
@@ -314,8 +279,8 @@ def print_stream(events: Any) -> Any:
     When the checker changed what was streamed (a sentence without a valid citation left out,
     or the extractive fallback), the checked answer is printed again under a heading.
     """
-    from bot.render import source_line, to_terminal
-    from retrieval.generative import Final
+    from newsbot.bot.render import source_line, to_terminal
+    from newsbot.retrieval.generative import Final
 
     streamed = False
     for event in events:
@@ -354,102 +319,10 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_telegram(args: argparse.Namespace) -> int:
-    from bot.settings import BotSettings
-    from bot.telegram import run
+    from newsbot.bot.settings import BotSettings
+    from newsbot.bot.telegram import run
 
     run(BotSettings(), open_newsbot())
-    return EXIT_OK
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ingest.indexer import Indexer, ingest_lock
-    from retrieval.chain import Newsbot
-    from retrieval.evaluation import (
-        aliases_from_skips,
-        format_table,
-        load_questions,
-        run_questions,
-        summarize,
-        write_outputs,
-    )
-    from retrieval.settings import RetrievalSettings
-    from retrieval.store import Store
-
-    questions = load_questions(args.questions)[: args.limit]
-    settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
-    embedder = settings.embedder()
-    with ingest_lock(settings.data_dir):
-        store = Store(settings, embedder)
-        ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
-    print(
-        f"store {store.location}: added {ingested.added}, updated {ingested.updated}, "
-        f"unchanged {ingested.unchanged}, skipped {ingested.skipped}, "
-        f"failed {ingested.failed} ({ingested.seconds:.0f}s)",
-        file=sys.stderr,
-    )
-    newsbot = Newsbot(settings, embedder=embedder, store=store)
-    newsbot.warm_up()
-
-    def progress(n: int, row: Any) -> None:
-        if n % 25 == 0 or n == len(questions):
-            print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
-
-    aliases = aliases_from_skips(ingested.skips)
-    rows = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
-    report = {
-        "articles": args.articles,
-        "questions": args.questions,
-        "target_tokens": args.target_tokens,
-        **summarize(rows),
-    }
-    paths = write_outputs(Path(args.out), report, rows)
-    print(format_table(report))
-    print(f"wrote {', '.join(str(p) for p in paths.values())}")
-    return EXIT_OK
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ingest import bench
-    from retrieval.settings import RetrievalSettings
-
-    def sizes(text: str) -> list[int]:
-        return [int(x) for x in text.split(",") if x.strip()]
-
-    settings = RetrievalSettings()
-    config = bench.BenchConfig(
-        questions=Path(args.questions) if args.questions else None,
-        out_dir=Path(args.out),
-        markdown=Path(args.markdown) if args.markdown else None,
-        label=args.label,
-        repeat=args.repeat,
-        limit=args.limit,
-        tutorial=not args.no_tutorial,
-        batch_size=args.batch_size,
-        threads=args.threads,
-        backend=args.backend,
-        model=settings.embedding_model,
-        device=settings.device,
-        cli_repeat=args.cli_repeat,
-        scale_sizes=sizes(args.scale),
-        scale_budget_s=args.scale_budget,
-        rss_articles=sizes(args.rss_articles),
-        rss_chroma_url=args.rss_chroma_url,
-        levers=args.levers,
-    )
-    if args.articles:
-        config.articles = Path(args.articles)
-    report = bench.run_bench(config)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for row in report["targets"]:
-            met = {True: "met", False: "MISSED", None: "not measured"}[row["met"]]
-            print(f"{row['target']}: {row['value']} ({met})")
-        print(f"report: {config.out_dir / ('bench-' + report['label'] + '.json')}")
     return EXIT_OK
 
 
@@ -490,7 +363,7 @@ def entry() -> None:
 def execute(args: argparse.Namespace) -> int:
     configure_logging(args.verbose)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from retrieval.errors import NewsbotError
+    from newsbot.retrieval.errors import NewsbotError
 
     try:
         return int(args.run(args))

@@ -7,16 +7,15 @@ import logging
 import math
 from typing import Any
 
+from newsbot.bot.access import Access, addressed_text, is_private
+from newsbot.bot.memory import ChatMemory
+from newsbot.bot.ratelimit import Busy, RateLimiter
+from newsbot.bot.render import sources_page
+from newsbot.bot.telegram_answer import answer_question
+from newsbot.retrieval.errors import NewsbotError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
-
-from bot.access import Access, addressed_text, is_private
-from bot.memory import ChatMemory
-from bot.ratelimit import Busy, RateLimiter
-from bot.render import sources_page
-from bot.telegram_answer import answer_question
-from retrieval.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +183,8 @@ async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def reingest(newsbot: Any, paths: list[str]) -> Any:
     """Ingest paths into the bot's own store under the store's ingest lock."""
-    from ingest.indexer import ingest_lock
-    from ingest.settings import IngestSettings
+    from newsbot.ingest.indexer import ingest_lock
+    from newsbot.ingest.settings import IngestSettings
 
     with ingest_lock(newsbot.settings.data_dir):
         return IngestSettings().indexer(newsbot.store).ingest(paths)

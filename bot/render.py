@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from retrieval.types import Answer, Citation
+from newsbot.retrieval.types import Answer, Citation
 
 TELEGRAM_LIMIT = 4096
 

@@ -8,8 +8,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
-from retrieval.generative import Final, Token
-from retrieval.types import Answer
+from newsbot.retrieval.generative import Final, Token
+from newsbot.retrieval.types import Answer
 
 log = logging.getLogger(__name__)
 

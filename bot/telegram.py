@@ -10,6 +10,13 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsbot.bot import handlers
+from newsbot.bot.access import Access, gate
+from newsbot.bot.memory import ChatMemory
+from newsbot.bot.ratelimit import Busy, RateLimiter
+from newsbot.bot.settings import BotSettings
+from newsbot.bot.telegram_order import PerChatOrder
+from newsbot.retrieval.errors import ConfigError
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -28,14 +35,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-
-from bot import handlers
-from bot.access import Access, gate
-from bot.memory import ChatMemory
-from bot.ratelimit import Busy, RateLimiter
-from bot.settings import BotSettings
-from bot.telegram_order import PerChatOrder
-from retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,14 @@ import contextlib
 import logging
 from typing import Any
 
+from newsbot.bot.memory import ChatMemory
+from newsbot.bot.render import telegram_messages
+from newsbot.bot.streaming import stream_answer
+from newsbot.retrieval.types import Answer
 from telegram import Message
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
-
-from bot.memory import ChatMemory
-from bot.render import telegram_messages
-from bot.streaming import stream_answer
-from retrieval.types import Answer
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from retrieval.store import chunk_id, day_number
-from retrieval.text import split_sentences
-from retrieval.types import Article, Chunk
+from newsbot.retrieval.store import chunk_id, day_number
+from newsbot.retrieval.text import split_sentences
+from newsbot.retrieval.types import Article, Chunk
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -6,8 +6,7 @@ import logging
 from dataclasses import dataclass
 
 import httpx
-
-from retrieval.errors import InputError
+from newsbot.retrieval.errors import InputError
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.chunking import chunk_article, embedding_text
-from ingest.fetch import is_url
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions
-from ingest.sources import Problem, iter_articles, origin_of
-from retrieval.errors import IngestBusyError
-from retrieval.store import Store
-from retrieval.types import Article, Chunk
+from newsbot.ingest.chunking import chunk_article, embedding_text
+from newsbot.ingest.fetch import is_url
+from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
+from newsbot.ingest.sources import Problem, iter_articles, origin_of
+from newsbot.retrieval.errors import IngestBusyError
+from newsbot.retrieval.store import Store
+from newsbot.retrieval.types import Article, Chunk
 
 log = logging.getLogger(__name__)
 

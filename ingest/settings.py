@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
-    from ingest.indexer import Indexer
-    from retrieval.store import Store
+    from newsbot.ingest.indexer import Indexer
+    from newsbot.retrieval.store import Store
 
 
 class IngestSettings(BaseSettings):
@@ -25,8 +25,8 @@ class IngestSettings(BaseSettings):
 
     def indexer(self, store: Store) -> Indexer:
         """An Indexer writing into store with these settings (every entry point uses this)."""
-        from ingest.indexer import Indexer
-        from ingest.readers import ReadOptions
+        from newsbot.ingest.indexer import Indexer
+        from newsbot.ingest.readers import ReadOptions
 
         options = ReadOptions(
             max_bytes=int(self.max_article_mb * 2**20), fetch_timeout=self.fetch_timeout

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ingest.fetch import is_url
-from ingest.sources import expand
+from newsbot.ingest.fetch import is_url
+from newsbot.ingest.sources import expand
 
 log = logging.getLogger(__name__)
 

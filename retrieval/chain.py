@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from retrieval.compose import Composer, ExtractiveComposer
-from retrieval.dates import resolve_dates, without_dates
-from retrieval.embeddings import Embedder
-from retrieval.followups import condense
-from retrieval.search import DateWindow, Hit, HybridSearcher
-from retrieval.settings import RetrievalSettings
-from retrieval.store import Store, to_chunk
-from retrieval.text import split_sentences
-from retrieval.types import Answer, Turn
+from newsbot.retrieval.compose import Composer, ExtractiveComposer
+from newsbot.retrieval.dates import resolve_dates, without_dates
+from newsbot.retrieval.embeddings import Embedder
+from newsbot.retrieval.followups import condense
+from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
+from newsbot.retrieval.settings import RetrievalSettings
+from newsbot.retrieval.store import Store, to_chunk
+from newsbot.retrieval.text import split_sentences
+from newsbot.retrieval.types import Answer, Turn
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class Newsbot:
             idf=lambda term: self.searcher.last_keyword.idf(term),
         )
         # Composer selection: extractive unless a chat model is configured (NEWSBOT_LLM).
-        from retrieval.generative import composer_for  # LangChain models load only if set
+        from newsbot.retrieval.generative import composer_for  # LangChain models load only if set
 
         self.composer: Composer = composer or composer_for(settings, self.extractive)
         self.retriever = news_retriever(self.searcher, settings.top_k)
@@ -179,7 +179,7 @@ class Newsbot:
 
     def stream(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None) -> Any:
         """Answer as `answer` does, yielding Token events as the model writes, then a Final."""
-        from retrieval.generative import Final, stream_composed
+        from newsbot.retrieval.generative import Final, stream_composed
 
         question = " ".join(question.split())
         if not question:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.text import split_sentences
+from newsbot.retrieval.text import split_sentences
 
 # [1], [1, 2], [1][2], [Passage 3]: the forms models write when told to cite [n].
 MARKER = re.compile(

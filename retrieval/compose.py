@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from retrieval.answer_kinds import (
+from newsbot.retrieval.answer_kinds import (
     QUESTION_WORDS,
     WORD,
     anchor_words,
@@ -18,10 +18,10 @@ from retrieval.answer_kinds import (
     holds_kind,
     is_kind_word,
 )
-from retrieval.dates import asks_after, without_dates
-from retrieval.followups import condense
-from retrieval.search import Hit
-from retrieval.types import Answer, Chunk, Citation, Turn
+from newsbot.retrieval.dates import asks_after, without_dates
+from newsbot.retrieval.followups import condense
+from newsbot.retrieval.search import Hit
+from newsbot.retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
 MAX_BODY_WORDS = 75

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-
-from retrieval.store import UNKNOWN_DAY, day_number
+from newsbot.retrieval.store import UNKNOWN_DAY, day_number
 
 _MONTHS = {
     name: n

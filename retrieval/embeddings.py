@@ -12,8 +12,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-
-from retrieval.errors import ConfigError
+from newsbot.retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +151,7 @@ class Embedder:
     @cached_property
     def onnx(self) -> Any:
         """The ONNX Runtime encoder, for the onnx backends only (no torch import at run time)."""
-        from retrieval.embeddings_onnx import OnnxEncoder
+        from newsbot.retrieval.embeddings_onnx import OnnxEncoder
 
         return OnnxEncoder(self.model_name, self.backend == "onnx-int8", self.device, self.threads)
 

@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-
-from retrieval.errors import ConfigError
+from newsbot.retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retrieval.types import Turn
+from newsbot.retrieval.types import Turn
 
 # Words that lean on an earlier turn: "What did they agree on?", "When was that?"
 _ANAPHORA = re.compile(

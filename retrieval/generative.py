@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from retrieval.citations import MarkerRewriter, best_quote, check, sentences_citing
-from retrieval.compose import Composer, ExtractiveComposer, citation_for, strip_markers
-from retrieval.errors import ConfigError
-from retrieval.search import Hit
-from retrieval.settings import RetrievalSettings
-from retrieval.types import Answer, Turn
+from newsbot.retrieval.citations import MarkerRewriter, best_quote, check, sentences_citing
+from newsbot.retrieval.compose import Composer, ExtractiveComposer, citation_for, strip_markers
+from newsbot.retrieval.errors import ConfigError
+from newsbot.retrieval.search import Hit
+from newsbot.retrieval.settings import RetrievalSettings
+from newsbot.retrieval.types import Answer, Turn
 
 log = logging.getLogger(__name__)
 

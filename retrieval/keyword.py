@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from retrieval.types import Chunk
+from newsbot.retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
-from retrieval.keyword import KeywordIndex, Tokenizer
-from retrieval.store import Store
+from newsbot.retrieval.keyword import KeywordIndex, Tokenizer
+from newsbot.retrieval.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-
-from retrieval.dates import UNKNOWN_DAY, DateWindow
-from retrieval.embeddings import Embedder
-from retrieval.errors import StoreError
-from retrieval.keyword import KeywordIndex, Tokenizer
-from retrieval.keyword_cache import load_or_build, store_state
-from retrieval.store import Store
-from retrieval.types import Chunk, Passage
+from newsbot.retrieval.dates import UNKNOWN_DAY, DateWindow
+from newsbot.retrieval.embeddings import Embedder
+from newsbot.retrieval.errors import StoreError
+from newsbot.retrieval.keyword import KeywordIndex, Tokenizer
+from newsbot.retrieval.keyword_cache import load_or_build, store_state
+from newsbot.retrieval.store import Store
+from newsbot.retrieval.types import Chunk, Passage
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
-    from retrieval.embeddings import Embedder
+    from newsbot.retrieval.embeddings import Embedder
 
 
 def default_data_dir() -> Path:
@@ -58,6 +58,6 @@ class RetrievalSettings(BaseSettings):
 
     def embedder(self) -> Embedder:
         """The embedder these settings describe (model, device, backend)."""
-        from retrieval.embeddings import Embedder
+        from newsbot.retrieval.embeddings import Embedder
 
         return Embedder(self.embedding_model, self.device, backend=self.embedding_backend)

@@ -14,11 +14,10 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
-
-from retrieval.embeddings import Embedder, chroma_embedding_function
-from retrieval.errors import StoreError
-from retrieval.settings import RetrievalSettings
-from retrieval.types import Chunk
+from newsbot.retrieval.embeddings import Embedder, chroma_embedding_function
+from newsbot.retrieval.errors import StoreError
+from newsbot.retrieval.settings import RetrievalSettings
+from newsbot.retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 

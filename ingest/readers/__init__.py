@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.errors import InputError
-from retrieval.types import Article
+from newsbot.retrieval.errors import InputError
+from newsbot.retrieval.types import Article
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def check_size(path: Path, max_bytes: int | None) -> None:
 
 
 def readers() -> dict[str, Reader]:
-    from ingest.readers import feed, html, jsonl, markdown, text
+    from newsbot.ingest.readers import feed, html, jsonl, markdown, text
 
     return {
         ".txt": text.read,

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.clean import normalise
-from ingest.dates import parse_date
-from ingest.fetch import fetch
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
-from ingest.readers import html as html_reader
-from ingest.readers.markdown import to_text
-from retrieval.errors import InputError
-from retrieval.types import Article
+from newsbot.ingest.clean import normalise
+from newsbot.ingest.dates import parse_date
+from newsbot.ingest.fetch import fetch
+from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
+from newsbot.ingest.readers import html as html_reader
+from newsbot.ingest.readers.markdown import to_text
+from newsbot.retrieval.errors import InputError
+from newsbot.retrieval.types import Article
 
 log = logging.getLogger(__name__)
 

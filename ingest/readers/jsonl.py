@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.clean import normalise
-from ingest.dates import parse_date
-from ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
-from ingest.readers.text import decode
-from retrieval.errors import InputError
-from retrieval.types import Article
+from newsbot.ingest.clean import normalise
+from newsbot.ingest.dates import parse_date
+from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
+from newsbot.ingest.readers.text import decode
+from newsbot.retrieval.errors import InputError
+from newsbot.retrieval.types import Article
 
 TEXT_KEYS = ("text", "body", "content", "article", "maintext")
 DATE_KEYS = ("published_at", "date", "publish_date", "published", "pubDate", "date_publish")

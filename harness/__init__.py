@@ -1,0 +1,1 @@
+"""Measuring tools for newsbot: `newsbot eval` and `newsbot bench` (extra: newsbot[bench])."""

@@ -1,0 +1,171 @@
+"""`newsbot eval` and `newsbot bench`: the measuring commands, offered when installed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK = 0
+
+
+def add_parsers(commands: Any) -> None:
+    """Add `eval` and `bench` to the `newsbot` command's subparsers."""
+    add_eval_parser(commands)
+    add_bench_parser(commands)
+
+
+def add_eval_parser(commands: Any) -> None:
+    """Add `newsbot eval` to the command's subparsers."""
+    evaluate = commands.add_parser(
+        "eval", help="score answers on dated questions (ingests the articles first)"
+    )
+    evaluate.add_argument("--articles", required=True, help="articles .jsonl (ingested first)")
+    evaluate.add_argument("--questions", required=True, help="questions .jsonl")
+    evaluate.add_argument("--store", help="data dir of the store to (re)use; default: settings")
+    evaluate.add_argument("--out", default="eval-out", help="where report.json etc. go")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--target-tokens", type=int, default=200, help="chunk size for newly ingested articles"
+    )
+    evaluate.set_defaults(run=run_eval)
+
+
+def add_bench_parser(commands: Any) -> None:
+    """Add `newsbot bench` to the command's subparsers."""
+    bench = commands.add_parser("bench", help="measure ingest and answer speed, memory and scaling")
+    bench.add_argument(
+        "articles",
+        help="articles file or folder (e.g. examples/articles), or a data folder holding "
+        "articles.jsonl and questions.jsonl",
+    )
+    bench.add_argument("--questions", help="questions .jsonl (default: found beside the articles)")
+    bench.add_argument(
+        "--out", help="folder for bench-LABEL.json/.png and BENCHMARKS.md (default: write nothing)"
+    )
+    bench.add_argument("--markdown", help="Markdown file to update (default: OUT/BENCHMARKS.md)")
+    bench.add_argument("--label", default="", help="name of this run in the report")
+    bench.add_argument("--repeat", type=int, default=1, help="interleaved ingest rounds")
+    bench.add_argument(
+        "--limit", type=int, default=0, help="at most N articles, the questions' gold first"
+    )
+    bench.add_argument("--no-tutorial", action="store_true", help="skip the LangChain baseline")
+    bench.add_argument("--batch-size", type=int, default=16, help="embedding batch size")
+    bench.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    bench.add_argument(
+        "--backend",
+        default="auto",
+        choices=["auto", "torch", "torch-bf16", "onnx", "onnx-int8"],
+        help="embeddings (auto on a CPU: questions on onnx, bulk ingest on torch)",
+    )
+    bench.add_argument(
+        "--scale", default="1000,10000,100000,1000000", help="store sizes for query timing"
+    )
+    bench.add_argument("--scale-budget", type=float, default=600, help="seconds for scaling")
+    bench.add_argument("--rss-articles", default="1000,50000", help="synthetic ingest sizes")
+    bench.add_argument(
+        "--rss-chroma-url",
+        default="",
+        help="also measure ingest memory against this `chroma run` server (store out of process)",
+    )
+    bench.add_argument("--cli-repeat", type=int, default=2, help="runs of each CLI timing")
+    bench.add_argument(
+        "--levers", action="store_true", help="also time each embedding setting (child each)"
+    )
+    bench.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    bench.set_defaults(run=run_bench)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Ingest the articles into the store (incrementally), answer the questions, report."""
+    from pathlib import Path
+
+    from newsbot.harness.evaluation import (
+        aliases_from_skips,
+        format_table,
+        load_questions,
+        run_questions,
+        summarize,
+        write_outputs,
+    )
+    from newsbot.ingest.indexer import Indexer, ingest_lock
+    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.store import Store
+
+    questions = load_questions(args.questions)[: args.limit]
+    settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
+    embedder = settings.embedder()
+    with ingest_lock(settings.data_dir):
+        store = Store(settings, embedder)
+        ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
+    print(
+        f"store {store.location}: added {ingested.added}, updated {ingested.updated}, "
+        f"unchanged {ingested.unchanged}, skipped {ingested.skipped}, "
+        f"failed {ingested.failed} ({ingested.seconds:.0f}s)",
+        file=sys.stderr,
+    )
+    newsbot = Newsbot(settings, embedder=embedder, store=store)
+    newsbot.warm_up()
+
+    def progress(n: int, row: Any) -> None:
+        if n % 25 == 0 or n == len(questions):
+            print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
+
+    aliases = aliases_from_skips(ingested.skips)
+    rows = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
+    report = {
+        "articles": args.articles,
+        "questions": args.questions,
+        "target_tokens": args.target_tokens,
+        **summarize(rows),
+    }
+    paths = write_outputs(Path(args.out), report, rows)
+    print(format_table(report))
+    print(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return EXIT_OK
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Measure ingest, answers, memory and scaling; print the targets, write where told."""
+    from pathlib import Path
+
+    from newsbot.harness import bench
+    from newsbot.retrieval.settings import RetrievalSettings
+
+    def sizes(text: str) -> list[int]:
+        return [int(x) for x in text.split(",") if x.strip()]
+
+    settings = RetrievalSettings()
+    config = bench.BenchConfig(
+        questions=Path(args.questions) if args.questions else None,
+        articles=Path(args.articles),
+        out_dir=Path(args.out) if args.out else None,
+        markdown=Path(args.markdown) if args.markdown else None,
+        label=args.label,
+        repeat=args.repeat,
+        limit=args.limit,
+        tutorial=not args.no_tutorial,
+        batch_size=args.batch_size,
+        threads=args.threads,
+        backend=args.backend,
+        model=settings.embedding_model,
+        device=settings.device,
+        cli_repeat=args.cli_repeat,
+        scale_sizes=sizes(args.scale),
+        scale_budget_s=args.scale_budget,
+        rss_articles=sizes(args.rss_articles),
+        rss_chroma_url=args.rss_chroma_url,
+        levers=args.levers,
+    )
+    report = bench.run_bench(config)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for row in report["targets"]:
+            met = {True: "met", False: "MISSED", None: "not measured"}[row["met"]]
+            print(f"{row['target']}: {row['value']} ({met})")
+        if config.out_dir is not None:
+            print(f"report: {config.out_dir / ('bench-' + report['label'] + '.json')}")
+    return EXIT_OK

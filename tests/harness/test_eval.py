@@ -1,0 +1,176 @@
+"""The eval harness: the scoring rule, the metrics, and `newsbot eval` on a tiny fixture set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from newsbot.harness.evaluation import (
+    REQUIRED_KEYS,
+    Row,
+    answer_found,
+    answer_found_words,
+    load_questions,
+    normalize,
+    summarize,
+)
+
+from tests.support.stores import SHARED
+
+
+def test_normalize_drops_case_punctuation_articles_and_spacing():
+    assert normalize("The  Tony Awards!") == "tony awards"
+    assert normalize("“Squid Game”, an  hit") == "squid game hit"
+    assert normalize("Bed Bath & Beyond") == "bed bath beyond"
+
+
+def test_answer_found_is_containment_in_a_short_body():
+    assert answer_found("The Tony Awards", "Broadway's stars won at the Tony Awards on Sunday.")
+    assert not answer_found("Tony Awards", "Broadway's stars won at the Oscars.")
+    padded = "Broadway's stars won at the Tony Awards. " + "word " * 70
+    assert len(padded.split()) > 75
+    assert not answer_found("Tony Awards", padded)
+    # Containment is on the normalized text; the whole-words variant is stricter.
+    assert answer_found("6", "It happened in 2016.")
+    assert not answer_found_words("6", "It happened in 2016.")
+    assert answer_found_words("6 months", "He was held for 6 months.")
+
+
+def row(rank, gold=True, refused=False, found=False, latency=10.0) -> Row:
+    return Row(
+        id="q",
+        question="q?",
+        as_of="2022-06-16",
+        text="" if refused else "body",
+        refused=refused,
+        citations=[],
+        retrieved_urls=[],
+        gold_answer="x",
+        gold_urls=["u"] if gold else [],
+        gold_rank=rank,
+        found=found,
+        latency_ms=latency,
+    )
+
+
+def test_summarize_computes_ranks_over_questions_with_gold():
+    rows = [row(1, found=True), row(3), row(None, refused=True), row(None, gold=False)]
+    report = summarize(rows)
+    assert report["n_questions"] == 4 and report["n_with_gold"] == 3
+    assert report["hit_at_1"] == pytest.approx(1 / 3, abs=1e-3)
+    assert report["hit_at_5"] == pytest.approx(2 / 3, abs=1e-3)
+    assert report["mrr_at_10"] == pytest.approx((1 + 1 / 3) / 3, abs=1e-3)
+    assert report["answer_found"] == 0.25
+    assert report["refusal_rate"] == 0.25
+    assert report["refusal_rate_with_gold"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+ARTICLES = [
+    {
+        "id": "a1",
+        "url": "https://news.example/kiln",
+        "title": "Potters of Brindlemere reopen the old brick kiln",
+        "source": "news.example",
+        "published_at": "2024-03-02",
+        "authors": [],
+        "text": "Volunteers in Brindlemere reopened the village's 1870 brick kiln on Saturday. "
+        "The restoration cost 84,000 pounds and took three years.",
+    },
+    {
+        "id": "a2",
+        "url": "https://news.example/orchard",
+        "title": "Orchard cooperative plants rare pear trees",
+        "source": "news.example",
+        "published_at": "2024-03-05",
+        "authors": [],
+        "text": "The Hollins Lane orchard cooperative planted 120 trees of the rare "
+        "Winter Nelis pear. Members said the first fruit is expected in 2027.",
+    },
+    {
+        "id": "a3",
+        "url": "https://news.example/later",
+        "title": "Brindlemere kiln fires its first bricks",
+        "source": "news.example",
+        "published_at": "2024-04-20",
+        "authors": [],
+        "text": "The restored Brindlemere kiln fired its first batch of 2,000 bricks this month.",
+    },
+]
+QUESTIONS = [
+    {
+        "id": "t1",
+        "question": "How much did the restoration of the Brindlemere brick kiln cost?",
+        "asked_on": "2024-03-04",
+        "answer": "84,000 pounds",
+        "gold_urls": ["https://news.example/kiln"],
+    },
+    {
+        "id": "t2",
+        "question": "Which rare pear did the orchard cooperative plant this week?",
+        "asked_on": "2024-03-06",
+        "answer": "Winter Nelis",
+        "gold_urls": ["https://news.example/orchard"],
+    },
+    {
+        "id": "t3",
+        "question": "Who won the chess olympiad in Budapest?",
+        "asked_on": "2024-03-06",
+        "answer": None,
+        "gold_urls": [],
+    },
+]
+
+
+def run_eval(tmp_path, store, out):
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(tmp_path / "unused")}
+    return subprocess.run(
+        [
+            sys.executable, "-m", "newsbot.bot.cli", "eval",
+            "--articles", str(tmp_path / "articles.jsonl"),
+            "--questions", str(tmp_path / "questions.jsonl"),
+            "--store", str(store), "--out", str(out),
+        ],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+
+
+def test_eval_command_writes_report_answers_and_chart(tmp_path):
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n")
+    (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in QUESTIONS) + "\n")
+    store, out = tmp_path / "store", tmp_path / "out"
+    result = run_eval(tmp_path, store, out)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert set(report) >= REQUIRED_KEYS
+    assert report["n_questions"] == 3 and report["n_with_gold"] == 2
+    assert report["hit_at_1"] == 1.0 and report["mrr_at_10"] == 1.0
+    assert report["answer_found"] == 1.0
+    lines = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
+    assert [x["id"] for x in lines] == ["t1", "t2", "t3"]
+    for line in lines:
+        assert set(line) >= {"id", "question", "as_of", "text", "refused", "citations"}
+        assert "retrieved_urls" in line
+        assert "[1]" not in line["text"]
+    # As of 2024-03-04 the later kiln article does not exist yet.
+    assert "https://news.example/later" not in lines[0]["retrieved_urls"]
+    assert lines[0]["retrieved_urls"][0] == "https://news.example/kiln"
+    assert lines[0]["citations"][0]["url"] == "https://news.example/kiln"
+    assert lines[2]["refused"]
+    assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "hit_at_5" in result.stdout
+    again = run_eval(tmp_path, store, tmp_path / "out2")
+    assert again.returncode == 0, again.stderr
+    assert "added 0" in again.stderr
+
+
+@pytest.mark.skipif(
+    not (SHARED / "data" / "realtimeqa-dev").is_dir(), reason="../shared/data is not present"
+)
+def test_the_shared_dev_questions_load():
+    questions = load_questions(SHARED / "data" / "realtimeqa-dev" / "questions.jsonl")
+    assert len(questions) == 399
+    assert sum(1 for q in questions if q.gold_urls) == 131
+    assert all(q.asked_on for q in questions)
