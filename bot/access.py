@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
+
+if TYPE_CHECKING:
+    from newsbot.bot.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,7 @@ def _split(entries: Iterable[str]) -> tuple[set[int], set[str]]:
     return ids, names
 
 
-def _matches(who: Any, ids: set[int], names: set[str]) -> bool:
+def _matches(who: User | Chat | None, ids: set[int], names: set[str]) -> bool:
     if who is None:
         return False
     username = (getattr(who, "username", None) or "").lower()
@@ -50,10 +53,10 @@ class Access:
     def open(self) -> bool:
         return not (self.user_ids or self.usernames or self.chat_ids or self.chat_names)
 
-    def is_admin(self, user: Any) -> bool:
+    def is_admin(self, user: User | None) -> bool:
         return _matches(user, self.admin_ids, self.admin_names)
 
-    def allows(self, user: Any, chat: Any) -> bool:
+    def allows(self, user: User | None, chat: Chat | None) -> bool:
         """Say whether this user, in this chat, may use the bot."""
         if self.is_admin(user) or self.open:
             return True
@@ -62,11 +65,11 @@ class Access:
         )
 
 
-def is_private(message: Any) -> bool:
+def is_private(message: Message) -> bool:
     return message.chat.type == ChatType.PRIVATE
 
 
-def addressed_text(message: Any, bot: Any) -> str | None:
+def addressed_text(message: Message, bot: Bot) -> str | None:
     """Return the question a message puts to the bot, or None when it is not meant for it."""
     text = message.text or ""
     if is_private(message):
@@ -79,7 +82,7 @@ def addressed_text(message: Any, bot: Any) -> str | None:
     return " ".join(mention.sub(" ", text).split())
 
 
-def is_for_bot(update: Update, bot: Any) -> bool:
+def is_for_bot(update: Update, bot: Bot) -> bool:
     """Say whether an update deserves a reply: private chats, commands, mentions, replies."""
     message = update.effective_message
     if update.callback_query or message is None:
@@ -93,11 +96,11 @@ def is_for_bot(update: Update, bot: Any) -> bool:
     return message.text is not None and addressed_text(message, bot) is not None
 
 
-async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def gate(update: object, context: Context) -> None:
     """Stop updates from anyone not allowed, with one polite line and nothing from the corpus."""
     if not isinstance(update, Update):
         return
-    access: Access = context.bot_data["access"]
+    access = context.bot_data.access
     user, chat = update.effective_user, update.effective_chat
     if access.allows(user, chat):
         return

@@ -8,9 +8,21 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from newsbot.ingest.indexer import IngestReport
+    from newsbot.ingest.settings import IngestSettings
+    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.generative import Final, Token
+    from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.types import Answer
+
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 log = logging.getLogger("newsbot")
 
@@ -75,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 HARNESS_HINT = "the measuring tools are not installed: pip install 'newsbot[bench]'"
 
 
-def add_harness_parsers(commands: Any) -> None:
+def add_harness_parsers(commands: Subcommands) -> None:
     """Offer `eval` and `bench` when the harness and its extra are installed, else a hint."""
     from importlib.util import find_spec
 
@@ -95,7 +107,7 @@ def missing_harness() -> int:
     return EXIT_ERROR
 
 
-def open_newsbot() -> Any:
+def open_newsbot() -> Newsbot:
     from newsbot.retrieval.chain import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
 
@@ -122,7 +134,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.failed else EXIT_OK
 
 
-def watch_ingest(args: argparse.Namespace, settings: Any, ingest_settings: Any) -> int:
+def watch_ingest(
+    args: argparse.Namespace, settings: RetrievalSettings, ingest_settings: IngestSettings
+) -> int:
     import contextlib
     import signal
     import threading
@@ -163,7 +177,7 @@ def watch_ingest(args: argparse.Namespace, settings: Any, ingest_settings: Any) 
     return EXIT_OK
 
 
-def print_report(report: Any, args: argparse.Namespace) -> None:
+def print_report(report: IngestReport, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(report.to_dict(), indent=None if args.watch else 2))
         return
@@ -172,10 +186,8 @@ def print_report(report: Any, args: argparse.Namespace) -> None:
     for line in report.skips:
         print(f"skipped: {line}", file=sys.stderr)
     print(
-        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped {report.skipped}, failed {report.failed}"
-        + (f", pruned {report.pruned}" if args.prune else "")
-        + f" ({report.chunks_embedded} chunks embedded in {report.seconds:.1f}s)"
+        f"{report.summary(pruned=args.prune)} "
+        f"({report.chunks_embedded} chunks embedded in {report.seconds:.1f}s)"
     )
 
 
@@ -187,25 +199,26 @@ class ingest_progress:
     def __init__(self, paths: list[str], fancy: bool):
         self.paths = paths
         self.fancy = fancy
-        self.progress: Any = None
+        self.progress: Progress | None = None
 
-    def __enter__(self) -> Callable[[Any], None]:
+    def __enter__(self) -> Callable[[IngestReport], None]:
         import time
 
         if not self.fancy:
             last = [time.monotonic()]
 
-            def plain(report: Any) -> None:
+            def plain(report: IngestReport) -> None:
                 if time.monotonic() - last[0] >= self.PLAIN_EVERY:
                     last[0] = time.monotonic()
                     print(f"ingest: {counts(report)}", file=sys.stderr, flush=True)
 
             return plain
-        from newsbot.ingest.sources import expand
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        from newsbot.ingest.sources import expand
+
         total = sum(1 for item in expand(self.paths) if not hasattr(item, "error"))
-        self.progress = Progress(
+        progress = self.progress = Progress(
             SpinnerColumn(),
             TextColumn("files"),
             BarColumn(),
@@ -214,11 +227,11 @@ class ingest_progress:
             TimeElapsedColumn(),
             transient=True,
         )
-        self.progress.start()
-        task = self.progress.add_task("", total=total or None)
+        progress.start()
+        task = progress.add_task("", total=total or None)
 
-        def update(report: Any) -> None:
-            self.progress.update(task, completed=report.files, description=counts(report))
+        def update(report: IngestReport) -> None:
+            progress.update(task, completed=report.files, description=counts(report))
 
         return update
 
@@ -227,11 +240,8 @@ class ingest_progress:
             self.progress.stop()
 
 
-def counts(report: Any) -> str:
-    return (
-        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped {report.skipped}, failed {report.failed}, {report.chunks_embedded} chunks"
-    )
+def counts(report: IngestReport) -> str:
+    return f"{report.summary()}, {report.chunks_embedded} chunks"
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -273,7 +283,7 @@ def run_chat(args: argparse.Namespace) -> int:
         memory.remember("cli", question, answer)
 
 
-def print_stream(events: Any) -> Any:
+def print_stream(events: Iterable[Token | Final]) -> Answer:
     """Print the answer's text as it is written, then its sources; return the checked Answer.
 
     When the checker changed what was streamed (a sentence without a valid citation left out,

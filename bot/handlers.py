@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsbot.bot.access import Access, addressed_text, is_private
-from newsbot.bot.memory import ChatMemory
-from newsbot.bot.ratelimit import Busy, RateLimiter
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from newsbot.bot.access import addressed_text, is_private
+from newsbot.bot.context import Context
 from newsbot.bot.render import sources_page
 from newsbot.bot.telegram_answer import answer_question
 from newsbot.retrieval.errors import NewsbotError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+
+if TYPE_CHECKING:
+    from newsbot.ingest.indexer import IngestReport
+    from newsbot.retrieval.chain import Newsbot
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +41,18 @@ MAX_SOURCES_NAMED = 20  # /start names the sources, up to this many
 SOURCES_PER_PAGE = 3  # with a quote each, more would scroll off a phone screen
 
 
-def newsbot_of(context: ContextTypes.DEFAULT_TYPE) -> Any:
-    return context.bot_data["newsbot"]
+def message_of(update: Update) -> Message:
+    """Return the update's message; each handler's filter lets through only updates with one."""
+    message = update.effective_message
+    assert message is not None
+    return message
 
 
-def memory_of(context: ContextTypes.DEFAULT_TYPE) -> ChatMemory:
-    return context.bot_data["memory"]
+def chat_of(update: Update) -> int:
+    """Return the id of the update's chat; each handler's filter makes sure there is one."""
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id
 
 
 def describe(stats: dict[str, Any]) -> str:
@@ -60,28 +69,28 @@ def describe(stats: dict[str, Any]) -> str:
     return text + "."
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    stats = await asyncio.to_thread(newsbot_of(context).stats)
-    await update.effective_message.reply_text(f"Hello! {describe(stats)}\n\n{HELP}")
+async def start(update: Update, context: Context) -> None:
+    stats = await asyncio.to_thread(context.bot_data.newsbot.stats)
+    await message_of(update).reply_text(f"Hello! {describe(stats)}\n\n{HELP}")
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(HELP)
+async def help_command(update: Update, context: Context) -> None:
+    await message_of(update).reply_text(HELP)
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    stats = await asyncio.to_thread(newsbot_of(context).stats)
-    counters = context.bot_data["counters"]
-    await update.effective_message.reply_text(
+async def stats_command(update: Update, context: Context) -> None:
+    stats = await asyncio.to_thread(context.bot_data.newsbot.stats)
+    counters = context.bot_data.counters
+    await message_of(update).reply_text(
         f"{describe(stats)}\n"
         f"Chunks in the store: {stats['chunks']}.\n"
         f"Answered since start: {counters['answered']} questions."
     )
 
 
-async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    memory_of(context).reset(update.effective_chat.id)
-    await update.effective_message.reply_text("Forgotten. Ask me a new question.")
+async def reset(update: Update, context: Context) -> None:
+    context.bot_data.memory.reset(chat_of(update))
+    await message_of(update).reply_text("Forgotten. Ask me a new question.")
 
 
 def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
@@ -95,28 +104,28 @@ def sources_markup(page: int, pages: int) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons])
 
 
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    answer = memory_of(context).last_answer(update.effective_chat.id)
+async def sources(update: Update, context: Context) -> None:
+    answer = context.bot_data.memory.last_answer(chat_of(update))
     if answer is None or not answer.citations:
-        await update.effective_message.reply_text("No sources yet: ask me a question first.")
+        await message_of(update).reply_text("No sources yet: ask me a question first.")
         return
     text, pages = sources_page(answer.citations, 0, SOURCES_PER_PAGE)
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         text,
         parse_mode=ParseMode.HTML,
         reply_markup=sources_markup(0, pages),
-        disable_web_page_preview=True,
     )
 
 
-async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sources_button(update: Update, context: Context) -> None:
     """Show another page of the source list in place of the current one."""
     query = update.callback_query
-    answer = memory_of(context).last_answer(update.effective_chat.id)
+    assert query is not None  # a CallbackQueryHandler's update always carries one
+    answer = context.bot_data.memory.last_answer(chat_of(update))
     if answer is None or not answer.citations:
         await query.answer("Those sources are gone (the chat was reset).")
         return
-    page = int(query.data.partition(":")[2] or 0)
+    page = int((query.data or "").partition(":")[2] or 0)
     text, pages = sources_page(answer.citations, page, SOURCES_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     await query.answer()
@@ -124,30 +133,28 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         text,
         parse_mode=ParseMode.HTML,
         reply_markup=sources_markup(page, pages),
-        disable_web_page_preview=True,
     )
 
 
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question(update: Update, context: Context) -> None:
     """Answer a question, unless it is not for the bot, too soon, or the user is still waiting."""
-    message = update.effective_message
+    message = message_of(update)
     text = addressed_text(message, context.bot)
     if text is None:
         return  # a group conversation the bot was not asked into
     if not text:
         await message.reply_text(HELP)
         return
+    assert update.effective_user is not None  # only channel posts lack one; none get here
     user = update.effective_user.id
-    busy: Busy = context.bot_data["busy"]
-    with busy.claim(user) as claimed:
+    with context.bot_data.busy.claim(user) as claimed:
         if not claimed:
-            context.bot_data["counters"]["busy"] += 1
+            context.bot_data.counters["busy"] += 1
             await message.reply_text(BUSY)
             return
-        limiter: RateLimiter = context.bot_data["rate_limiter"]
-        wait = limiter.wait_time(user)
+        wait = context.bot_data.rate_limiter.wait_time(user)
         if wait > 0:
-            context.bot_data["counters"]["rate_limited"] += 1
+            context.bot_data.counters["rate_limited"] += 1
             await message.reply_text(
                 f"You're asking faster than I can read. Please wait {math.ceil(wait)} seconds "
                 "and ask again."
@@ -156,32 +163,28 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer_question(message, context, text)
 
 
-async def ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ingest(update: Update, context: Context) -> None:
     """Re-ingest the configured paths (admins only) and report the counts."""
-    access: Access = context.bot_data["access"]
-    message = update.effective_message
-    if not access.is_admin(update.effective_user):
+    message = message_of(update)
+    if not context.bot_data.access.is_admin(update.effective_user):
         await message.reply_text("Only the bot's admins can run /ingest.")
         return
-    paths: list[str] = context.bot_data["ingest_paths"]
+    paths = context.bot_data.ingest_paths
     if not paths:
         await message.reply_text("Nothing to ingest: NEWSBOT_INGEST_PATHS is not set.")
         return
     await message.reply_text(f"Ingesting {len(paths)} configured path(s)…")
     try:
-        report = await asyncio.to_thread(reingest, newsbot_of(context), paths)
+        report = await asyncio.to_thread(reingest, context.bot_data.newsbot, paths)
     except NewsbotError as error:  # e.g. another ingest holds the lock: say so, in one line
         await message.reply_text(f"Ingest failed: {error}")
         return
-    lines = [
-        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"skipped {report.skipped}, failed {report.failed} ({report.seconds:.1f}s)"
-    ]
+    lines = [f"{report.summary()} ({report.seconds:.1f}s)"]
     lines += [f"failed: {line}" for line in report.failures[:5]]
     await message.reply_text("\n".join(lines))
 
 
-def reingest(newsbot: Any, paths: list[str]) -> Any:
+def reingest(newsbot: Newsbot, paths: list[str]) -> IngestReport:
     """Ingest paths into the bot's own store under the store's ingest lock."""
     from newsbot.ingest.indexer import ingest_lock
     from newsbot.ingest.settings import IngestSettings
@@ -190,17 +193,20 @@ def reingest(newsbot: Any, paths: list[str]) -> Any:
         return IngestSettings().indexer(newsbot.store).ingest(paths)
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: Context) -> None:
     """Hint at text questions in private chats; say nothing in groups."""
-    if is_private(update.effective_message):
-        await update.effective_message.reply_text(NOT_TEXT)
+    message = message_of(update)
+    if is_private(message):
+        await message.reply_text(NOT_TEXT)
 
 
-async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if is_private(update.effective_message):
-        await update.effective_message.reply_text(EDITED)
+async def edited(update: Update, context: Context) -> None:
+    message = message_of(update)
+    if is_private(message):
+        await message.reply_text(EDITED)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if is_private(update.effective_message):
-        await update.effective_message.reply_text("I don't know that command. /help lists mine.")
+async def unknown_command(update: Update, context: Context) -> None:
+    message = message_of(update)
+    if is_private(message):
+        await message.reply_text("I don't know that command. /help lists mine.")

@@ -6,21 +6,14 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from newsbot.bot import handlers
-from newsbot.bot.access import Access, gate
-from newsbot.bot.memory import ChatMemory
-from newsbot.bot.ratelimit import Busy, RateLimiter
-from newsbot.bot.settings import BotSettings
-from newsbot.bot.telegram_order import PerChatOrder
-from newsbot.retrieval.errors import ConfigError
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
     Update,
 )
 from telegram.error import TelegramError
@@ -31,12 +24,27 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from newsbot.bot import handlers
+from newsbot.bot.access import gate
+from newsbot.bot.context import BotData, Context
+from newsbot.bot.settings import BotSettings
+from newsbot.bot.telegram_order import PerChatOrder
+from newsbot.retrieval.errors import ConfigError
+
+if TYPE_CHECKING:
+    from newsbot.retrieval.chain import Newsbot
+
 log = logging.getLogger(__name__)
+
+# The Application as built here: handlers get a Context; no job queue is used.
+BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
 COMMANDS = [
@@ -49,7 +57,7 @@ COMMANDS = [
 ]
 
 
-def build_application(settings: BotSettings, newsbot: Any) -> Application:
+def build_application(settings: BotSettings, newsbot: Newsbot) -> BotApplication:
     """Build the Application; the chain is made once and shared through bot_data."""
     token = settings.telegram_token.get_secret_value()
     if not token:
@@ -58,31 +66,21 @@ def build_application(settings: BotSettings, newsbot: Any) -> Application:
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
+        .context_types(ContextTypes(bot_data=BotData))
+        # Answers cite articles by link; a preview of one would push the answer off screen.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatOrder())
         # Flood control: queue requests under Telegram's limits, retry after a 429.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .build()
     )
-    application.bot_data.update(
-        newsbot=newsbot,
-        settings=settings,
-        memory=ChatMemory(settings.history_turns),
-        access=Access(
-            settings.telegram_allowed_users,
-            settings.telegram_allowed_chats,
-            settings.telegram_admins,
-        ),
-        rate_limiter=RateLimiter(settings.telegram_rate_limit, settings.telegram_rate_window),
-        busy=Busy(),
-        ingest_paths=list(settings.ingest_paths),
-        counters=Counter(),
-    )
+    application.bot_data.setup(settings, newsbot)
     add_handlers(application)
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: BotApplication) -> None:
     """Register the access gate first, then commands, questions and everything else."""
     application.add_handler(TypeHandler(Update, gate), group=-1)
     for name, callback in [
@@ -105,21 +103,21 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: BotApplication) -> None:
     """Register the command menu and load the model before the first question arrives."""
     for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
         await application.bot.set_my_commands(COMMANDS, scope=scope)
-    await asyncio.to_thread(application.bot_data["newsbot"].warm_up)
+    await asyncio.to_thread(application.bot_data.newsbot.warm_up)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the traceback, tell the admin chat in one line, apologise to the user."""
     error = context.error
     if not isinstance(update, Update):  # polling/network trouble: PTB retries; the log is enough
         log.error("error outside any update: %s", error, exc_info=error)
         return
     log.error("error while handling update %s", update.update_id, exc_info=error)
-    settings: BotSettings = context.bot_data["settings"]
+    settings = context.bot_data.settings
     if settings.telegram_admin_chat:
         summary = f"newsbot error: {type(error).__name__}: {error}"
         token = settings.telegram_token.get_secret_value()
@@ -175,7 +173,7 @@ def webhook_options(settings: BotSettings) -> dict[str, Any]:
     }
 
 
-def run(settings: BotSettings, newsbot: Any) -> None:
+def run(settings: BotSettings, newsbot: Newsbot) -> None:
     """Run the bot (webhook when a URL is set, polling otherwise) until SIGINT or SIGTERM."""
     redact_token_in_logs(settings.telegram_token.get_secret_value())
     application = build_application(settings, newsbot)

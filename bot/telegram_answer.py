@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
-from newsbot.bot.memory import ChatMemory
+from telegram import Bot, Message
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+
+from newsbot.bot.context import Context
 from newsbot.bot.render import telegram_messages
 from newsbot.bot.streaming import stream_answer
 from newsbot.retrieval.types import Answer
-from telegram import Message
-from telegram.constants import ChatAction, ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +25,11 @@ FIRST_TYPING_WAIT = 2.0  # at most this long an answer waits for its first "typi
 class Typing:
     """Show 'typing…' while an answer is made, repeated until stopped."""
 
-    def __init__(self, bot: Any, chat_id: int):
+    def __init__(self, bot: Bot, chat_id: int):
         self.shown = asyncio.Event()
         self.task = asyncio.create_task(self._keep_typing(bot, chat_id))
 
-    async def _keep_typing(self, bot: Any, chat_id: int) -> None:
+    async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
         while True:
             with contextlib.suppress(TelegramError):
                 await bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -45,12 +44,10 @@ class Typing:
         self.task.cancel()
 
 
-async def answer_question(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, question: str
-) -> None:
+async def answer_question(message: Message, context: Context, question: str) -> None:
     """Answer one question from the news; a chat model's words are shown as they come."""
-    newsbot = context.bot_data["newsbot"]
-    memory: ChatMemory = context.bot_data["memory"]
+    newsbot = context.bot_data.newsbot
+    memory = context.bot_data.memory
     chat_id = message.chat_id
     typing = Typing(context.bot, chat_id)
     draft: Message | None = None
@@ -60,9 +57,9 @@ async def answer_question(
         nonlocal draft
         await typing.stop()
         if draft is None:
-            draft = await message.reply_text(text[:DRAFT_LIMIT], disable_web_page_preview=True)
+            draft = await message.reply_text(text[:DRAFT_LIMIT])
         else:
-            await draft.edit_text(text[:DRAFT_LIMIT], disable_web_page_preview=True)
+            await draft.edit_text(text[:DRAFT_LIMIT])
 
     # Telegram allows about 20 messages a minute in a group: draft less often there.
     interval = 1.0 if message.chat.type == "private" else 3.0
@@ -72,7 +69,7 @@ async def answer_question(
     finally:
         await typing.stop()
     memory.remember(chat_id, question, answer)
-    context.bot_data["counters"]["answered"] += 1
+    context.bot_data.counters["answered"] += 1
     await send_answer(message, answer, draft)
 
 
@@ -92,6 +89,6 @@ async def send_answer(message: Message, answer: Answer, draft: Message | None = 
 async def deliver(message: Message, draft: Message | None, text: str, mode: str | None) -> None:
     """Reply with text, or turn the draft into it."""
     if draft is None:
-        await message.reply_text(text, parse_mode=mode, disable_web_page_preview=True)
+        await message.reply_text(text, parse_mode=mode)
     else:
-        await draft.edit_text(text, parse_mode=mode, disable_web_page_preview=True)
+        await draft.edit_text(text, parse_mode=mode)

@@ -89,7 +89,7 @@ def write_corpus(
     """Copy the articles into one JSONL file, plus a copy where 1 % of them changed."""
     from newsbot.ingest.sources import iter_articles
 
-    records = []
+    records: list[dict[str, Any]] = []
     for item in iter_articles([str(articles)]):
         if isinstance(item, NewsbotError):
             continue

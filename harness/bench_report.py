@@ -195,7 +195,9 @@ def markdown(r: dict[str, Any]) -> str:
         "",
     ]
     verdict = {True: "yes", False: "**no**", None: "not measured"}
-    rows = [(x["target"], x["value"], verdict[x["met"]]) for x in r["targets"]]
+    rows: list[tuple[Any, ...]] = [
+        (x["target"], x["value"], verdict[x["met"]]) for x in r["targets"]
+    ]
     lines += [*table(("target", "measured", "met"), rows), ""]
 
     def p50_p95(timing: dict[str, Any] | None) -> str:
@@ -212,7 +214,7 @@ def markdown(r: dict[str, Any]) -> str:
         )
         for lv in r["scaling"]["query"]["levels"]
     ]
-    header = (
+    header: tuple[str, ...] = (
         "store size (synthetic)",
         "as-of window, ours: p50 / p95",
         "one-week window, ours",

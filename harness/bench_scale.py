@@ -120,12 +120,13 @@ def task_scale(config: dict[str, Any]) -> dict[str, Any]:
     """Grow one Chroma collection of synthetic vectors size by size, timing queries at each."""
     import chromadb
     from chromadb.config import Settings
+
     from newsbot.harness.bench_tasks import peak_rss_mb
 
     sizes = sorted(int(s) for s in config["sizes"])
     budget = float(config.get("budget_s", 600))
     n_queries = int(config.get("queries", 50))
-    k = int(config.get("k", 100))  # HybridSearcher.dense_k
+    k = int(config.get("k", 100))  # SearchParams.dense_k
     rng = np.random.default_rng(11)
     client = chromadb.PersistentClient(
         path=str(Path(config["workdir"]) / "scale"), settings=Settings(anonymized_telemetry=False)

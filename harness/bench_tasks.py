@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import resource
 import shutil
 import statistics
@@ -14,19 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from newsbot.harness.stats import percentile
+
 
 def peak_rss_mb() -> float:
     """Return this process's peak resident set size so far, in MiB (Linux counts KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Return the q-th percentile (nearest rank) of values, 0 when there are none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
 
 
 def summary_ms(seconds: Sequence[float]) -> dict[str, float]:

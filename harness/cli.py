@@ -101,10 +101,7 @@ def run_eval(args: argparse.Namespace) -> int:
         store = Store(settings, embedder)
         ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
     print(
-        f"store {store.location}: added {ingested.added}, updated {ingested.updated}, "
-        f"unchanged {ingested.unchanged}, skipped {ingested.skipped}, "
-        f"failed {ingested.failed} ({ingested.seconds:.0f}s)",
-        file=sys.stderr,
+        f"store {store.location}: {ingested.summary()} ({ingested.seconds:.0f}s)", file=sys.stderr
     )
     newsbot = Newsbot(settings, embedder=embedder, store=store)
     newsbot.warm_up()

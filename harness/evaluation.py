@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsbot.retrieval.compose import strip_markers
+from newsbot.harness.stats import percentile
+from newsbot.retrieval.compose import MAX_BODY_WORDS, strip_markers
 from newsbot.retrieval.errors import InputError
 from newsbot.retrieval.search import Hit
 from newsbot.retrieval.types import Answer, Turn
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_WORDS = 75
 DEPTH = 10
 REQUIRED_KEYS = {
     "n_questions",
@@ -174,6 +174,7 @@ def evaluate_one(
     # A gold article stored under its duplicate's URL is still the gold article.
     gold = set(q.gold_urls) | {aliases[u] for u in q.gold_urls if aliases and u in aliases}
     rank = next((i for i, url in enumerate(retrieved[:depth], start=1) if url in gold), None)
+    expected = q.answer or ""
     return Row(
         id=q.id,
         question=q.question,
@@ -186,9 +187,9 @@ def evaluate_one(
         gold_urls=list(q.gold_urls),
         gold_rank=rank,
         gold_cited=not answer.refused and bool(gold & set(cited)),
-        found=bool(q.answer) and answer_found(q.answer, body),
-        found_words=bool(q.answer) and answer_found_words(q.answer, body),
-        exact=bool(q.answer) and normalize(q.answer) == normalize(body),
+        found=bool(expected) and answer_found(expected, body),
+        found_words=bool(expected) and answer_found_words(expected, body),
+        exact=bool(expected) and normalize(expected) == normalize(body),
         body_words=len(body.split()),
         latency_ms=round(latency, 1),
     )
@@ -199,11 +200,8 @@ def _mean(values: Iterable[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def _percentile(values: Sequence[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+def _latency(values: Sequence[float], q: float) -> float | None:
+    return round(percentile(values, q), 1) if values else None
 
 
 def summarize(rows: Sequence[Row]) -> dict[str, Any]:
@@ -230,8 +228,8 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
         "refusal_rate_without_gold": _mean(r.refused for r in no_gold),
         "body_words_mean": _mean(r.body_words for r in rows if not r.refused),
         "body_words_max": max((r.body_words for r in rows), default=0),
-        "latency_p50_ms": _percentile(latencies, 0.50),
-        "latency_p95_ms": _percentile(latencies, 0.95),
+        "latency_p50_ms": _latency(latencies, 50),
+        "latency_p95_ms": _latency(latencies, 95),
     }
 
 

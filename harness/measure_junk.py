@@ -1,4 +1,4 @@
-"""Count how much page furniture reaches chunks: `python -m ingest.measure_junk FILE.jsonl`."""
+"""Count page furniture that reaches chunks: `python -m newsbot.harness.measure_junk FILE.jsonl`."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def measure(path: Path, limit: int | None = None) -> dict[str, object]:
 
     embedder = Embedder(device="cpu")
     count = embedder.count_tokens
-    totals = {mode: Counter() for mode in ("raw", "cleaned")}
+    totals: dict[str, Counter[str]] = {mode: Counter() for mode in ("raw", "cleaned")}
     with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             if limit and number > limit:

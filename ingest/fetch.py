@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 import httpx
+
 from newsbot.retrieval.errors import InputError
 
 log = logging.getLogger(__name__)

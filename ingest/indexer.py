@@ -47,6 +47,14 @@ class IngestReport:
     def seen(self) -> int:
         return self.added + self.updated + self.unchanged + self.skipped + self.failed
 
+    def summary(self, pruned: bool = False) -> str:
+        """Return the counts as one line, with the pruned count when the run pruned."""
+        text = (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"skipped {self.skipped}, failed {self.failed}"
+        )
+        return text + (f", pruned {self.pruned}" if pruned else "")
+
     def to_dict(self) -> dict[str, object]:
         return {
             "added": self.added,

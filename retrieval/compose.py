@@ -24,21 +24,54 @@ from newsbot.retrieval.search import Hit
 from newsbot.retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
+# Longest answer body (markers aside) the evaluation accepts; the composer stays below it.
 MAX_BODY_WORDS = 75
-MAX_SENTENCE_WORDS = 30
-# How much a sentence holding the kind of thing asked for gains, relative to its word match.
-KIND_BONUS = 0.3
-# A headline names what its article is about, the thing a "which/who/what" question asks
-# for more often than any body sentence: it gains this much, divided by 1 + its article's
-# rank, when it holds the kind of answer asked for (or the question names no kind). On dev,
-# answer found 0.424 -> 0.449 (dev-small 0.427 -> 0.472); given to every headline, 0.2 / 0.4
-# / 0.6 / 1.0 gave 0.441 / 0.446 / 0.446 / 0.419 and pushed numbers out of "how much" answers.
-HEADLINE_BONUS = 0.4
-# A sentence with fewer new words than this share restates the question rather than answering.
-RESTATED = 0.15
-# A cut sentence's window that keeps a word of the kind asked for is worth this many more
-# question words (see `shorten`).
-KEEP_WORTH = 2
+
+
+@dataclass(frozen=True)
+class ComposeParams:
+    """The extractive composer's tuned weights, limits and refusal thresholds."""
+
+    hits_read: int = 3
+    """Top articles whose sentences may answer, and whose words count as support."""
+    max_sentences: int = 4
+    """Most sentences an answer quotes."""
+    max_words: int = MAX_BODY_WORDS - 5
+    """Most words the quoted sentences take together."""
+    sentence_words: int = 30
+    """Longest a quoted sentence may be; a longer one is cut around the question's words."""
+    min_words: int = 4
+    """Fewest words a sentence (or what is left of it once cut) needs to be quoted."""
+    overlap_weight: float = 0.2
+    """Weight of the share of question words a sentence or its headline holds."""
+    rank_weight: float = 0.15
+    """Gain of a sentence from its article's rank r, divided by 1 + r."""
+    dense_weight: float = 0.1
+    """Weight of its article's dense similarity to the question."""
+    kind_bonus: float = 0.3
+    """Gain, relative to its word match, of a sentence holding the kind of thing asked for."""
+    # A headline names what its article is about, which a "which/who/what" question asks for
+    # more often than any body sentence; given to every headline, the bonus pushed numbers out
+    # of "how much" answers.
+    headline_bonus: float = 0.4
+    """Gain of a headline that holds the kind asked for (or any, when no kind), over 1 + r."""
+    restated: float = 0.15
+    """Share of new words below which a sentence restates the question rather than answers."""
+    keep_worth: int = 2
+    """Question words a cut sentence's window is worth more when it keeps a word of the kind."""
+    keep_ratio: float = 0.5
+    """Share of the best sentence's score (headline bonus aside) the next ones need."""
+    min_dense: float = 0.30
+    """Refuse when no article's dense similarity to the question reaches this."""
+    min_overlap: float = 0.34
+    """Refuse when no sentence (with its headline) holds this share of the question's words."""
+    min_support: float = 0.60
+    """Refuse when no top article holds this share of the question's rarity (IDF)."""
+    plain_word_weight: float = 0.5
+    """Weight in that share of a word that is neither a name nor a number (those weigh 1)."""
+    closest: int = 3
+    """Articles a refusal lists as the closest it has."""
+
 
 Terms = Callable[[str], list[str]]
 
@@ -62,7 +95,7 @@ class Candidate:
     chunk: Chunk
     score: float
     overlap: float = 0.0
-    headline: float = 0.0  # the part of score that is HEADLINE_BONUS
+    headline: float = 0.0  # the part of score that is the headline bonus
 
 
 def citation_for(n: int, chunk: Chunk, quote: str = "") -> Citation:
@@ -84,12 +117,13 @@ def shorten(
     focus: Callable[[str], bool],
     limit: int,
     keep: Callable[[str], bool] | None = None,
+    keep_worth: int = ComposeParams.keep_worth,
 ) -> str:
     """Keep a long sentence's window of `limit` words around the words in focus.
 
     The window holds as many words in focus as it can. The word `keep` marks (a number for
     "how many", a name for "who") that stands nearest a word in focus is where an answer
-    sits: a window that holds it counts KEEP_WORTH focus words more, so that a cut sentence
+    sits: a window that holds it counts `keep_worth` focus words more, so that a cut sentence
     does not lose the very thing the question asks for.
     """
     words = sentence.split()
@@ -102,7 +136,7 @@ def shorten(
 
     def worth(start: int) -> tuple[float, int]:
         inside = sum(start <= i < start + limit for i in hits)
-        bonus = KEEP_WORTH if start <= answer < start + limit else 0
+        bonus = keep_worth if start <= answer < start + limit else 0
         return inside + bonus, -abs(start + limit // 2 - centre)
 
     start = max(range(len(words) - limit + 1), key=worth)
@@ -117,27 +151,13 @@ class ExtractiveComposer:
         self,
         terms: Terms,
         split: Callable[[str], list[str]],
-        min_dense: float = 0.30,
-        min_overlap: float = 0.34,
         idf: Callable[[str], float] | None = None,
-        min_support: float = 0.60,
-        max_sentences: int = 4,
-        max_words: int = MAX_BODY_WORDS - 5,
-        hits_read: int = 3,
-        sentence_words: int = MAX_SENTENCE_WORDS,
-        keep_ratio: float = 0.5,
+        params: ComposeParams = ComposeParams(),
     ):
         self.terms = terms
         self.split = split
-        self.min_dense = min_dense
-        self.min_overlap = min_overlap
         self.idf = idf or (lambda term: 1.0)
-        self.min_support = min_support
-        self.max_sentences = max_sentences
-        self.max_words = max_words
-        self.hits_read = hits_read
-        self.sentence_words = sentence_words
-        self.keep_ratio = keep_ratio
+        self.params = params
         self.question_terms = {t for w in QUESTION_WORDS for t in terms(w)}
 
     def candidates(self, question: str, hits: Sequence[Hit]) -> tuple[list[Candidate], set[str]]:
@@ -148,19 +168,20 @@ class ExtractiveComposer:
         question asks for (a number, a name, a date) that the question does not already say
         gains a little, because that is where answers sit.
         """
+        p = self.params
         q_terms = set(self.terms(question)) - self.question_terms
         wanted = answer_kind(question)
         q_words = {w.lower() for w in WORD.findall(question)}
         rows: list[tuple[str, int, Chunk, set[str], set[str], float]] = []
         seen: set[str] = set()
-        for rank, hit in enumerate(hits[: self.hits_read]):
+        for rank, hit in enumerate(hits[: p.hits_read]):
             title_terms = set(self.terms(hit.chunk.title))
             sentences = [(hit.chunk.title, hit.chunk)] if hit.chunk.title else []
             for chunk in sorted((hit.chunk, *hit.extra), key=lambda c: c.position):
                 sentences += [(s, chunk) for s in self.split(chunk.text)]
             for sentence, chunk in sentences:
                 key = " ".join(sentence.lower().split())
-                if key in seen or len(sentence.split()) < 4:
+                if key in seen or len(sentence.split()) < p.min_words:
                     continue
                 seen.add(key)
                 terms = set(self.terms(sentence))
@@ -170,15 +191,22 @@ class ExtractiveComposer:
         total = sum(weight.values()) or 1.0
         found: list[Candidate] = []
         for sentence, rank, chunk, terms, title_terms, dense in rows:
-            if len(terms - q_terms) < RESTATED * len(terms):
+            if len(terms - q_terms) < p.restated * len(terms):
                 continue  # it only restates the question (quiz pages print the question itself)
             own = sum(weight[t] for t in q_terms & terms) / total
             overlap = len(q_terms & (terms | title_terms)) / len(q_terms) if q_terms else 0.0
-            kind = KIND_BONUS if wanted and holds_kind(sentence, wanted, q_words) else 0.0
+            kind = p.kind_bonus if wanted and holds_kind(sentence, wanted, q_words) else 0.0
             headline = 0.0
             if sentence == chunk.title and (not wanted or kind):
-                headline = HEADLINE_BONUS / (1 + rank)
-            score = own + 0.2 * overlap + 0.15 / (1 + rank) + 0.1 * dense + kind * own + headline
+                headline = p.headline_bonus / (1 + rank)
+            score = (
+                own
+                + p.overlap_weight * overlap
+                + p.rank_weight / (1 + rank)
+                + p.dense_weight * dense
+                + kind * own
+                + headline
+            )
             found.append(Candidate(sentence, rank, chunk, score, overlap, headline))
         found.sort(key=lambda c: c.score, reverse=True)
         return found, q_terms
@@ -193,6 +221,7 @@ class ExtractiveComposer:
         """Answer from the hits alone; a follow-up's terms include the turn it leans on."""
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
+        p = self.params
         asked = without_dates(condense(question, history)) or question
         found, q_terms = self.candidates(asked, hits)
         best_dense = max(h.dense for h in hits)
@@ -201,9 +230,9 @@ class ExtractiveComposer:
         if (
             not found
             or (as_of is not None and asks_after(question, as_of))
-            or best_dense < self.min_dense
-            or top_overlap < self.min_overlap
-            or support < self.min_support
+            or best_dense < p.min_dense
+            or top_overlap < p.min_overlap
+            or support < p.min_support
         ):
             return self.refuse(hits)
 
@@ -219,17 +248,18 @@ class ExtractiveComposer:
         chosen: list[Candidate] = []
         words = 0
         # A headline's bonus moves it up the list but does not raise the bar for the rest.
-        bar = self.keep_ratio * max(c.score - c.headline for c in found)
+        bar = p.keep_ratio * max(c.score - c.headline for c in found)
         for cand in found:
-            if len(chosen) >= self.max_sentences:
+            if len(chosen) >= p.max_sentences:
                 break
             if chosen and cand.score < bar:
                 break
             # Two words of room go to the "…" that mark a cut sentence.
-            room = self.max_words - words - 2
-            text = shorten(cand.sentence, focus, min(self.sentence_words, room), keep)
+            room = p.max_words - words - 2
+            limit = min(p.sentence_words, room)
+            text = shorten(cand.sentence, focus, limit, keep, p.keep_worth)
             n_words = len(text.split())
-            if n_words < 4 or words + n_words > self.max_words:
+            if n_words < p.min_words or words + n_words > p.max_words:
                 continue
             chosen.append(Candidate(text, cand.hit_rank, cand.chunk, cand.score))
             words += n_words
@@ -248,16 +278,17 @@ class ExtractiveComposer:
         """Share of the question's rarity (IDF) that one of the top articles contains.
 
         Rare words carry a question, names and numbers most of all: an article that lacks
-        them is about something else, however similar it reads. Plain words count half,
+        them is about something else, however similar it reads. Plain words count less,
         since an article may say the same thing in other words.
         """
         anchors = {t for w in anchor_words(question) for t in self.terms(w)}
-        weight = {t: self.idf(t) * (1.0 if t in anchors else 0.5) for t in q_terms}
+        plain = self.params.plain_word_weight
+        weight = {t: self.idf(t) * (1.0 if t in anchors else plain) for t in q_terms}
         total = sum(weight.values())
         if not total:
             return 0.0
         best = 0.0
-        for hit in hits[: self.hits_read]:
+        for hit in hits[: self.params.hits_read]:
             text = " ".join([hit.chunk.title, hit.chunk.text, *(c.text for c in hit.extra)])
             have = q_terms & set(self.terms(text))
             best = max(best, sum(weight[t] for t in have) / total)
@@ -265,7 +296,7 @@ class ExtractiveComposer:
 
     def refuse(self, hits: Sequence[Hit]) -> Answer:
         """Say plainly that the corpus does not answer; offer the closest articles."""
-        closest = [citation_for(i + 1, h.chunk) for i, h in enumerate(hits[:3])]
+        closest = [citation_for(i + 1, h.chunk) for i, h in enumerate(hits[: self.params.closest])]
         return Answer(
             text=REFUSAL,
             citations=closest,

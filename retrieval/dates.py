@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+
 from newsbot.retrieval.store import UNKNOWN_DAY, day_number
 
 _MONTHS = {

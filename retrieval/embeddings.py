@@ -9,10 +9,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from newsbot.retrieval.errors import ConfigError
+
+if TYPE_CHECKING:
+    from newsbot.retrieval.embeddings_onnx import OnnxEncoder
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +89,15 @@ def resolve_backend(backend: str, device: str, model_dir: str) -> str:
 
 
 # torch: sentence-transformers as is; onnx: the same weights on ONNX Runtime (same vectors);
-# torch-bf16: torch with its matrix products in bfloat16 (cosine >= 0.9999 to fp32: the same
-# space); onnx-int8: per-channel dynamic int8, faster on CPU; its vectors drift (cosine >= 0.97
-# to fp32), so a store remembers which space it was built in (Embedder.vector_space).
+# torch-bf16: torch with its matrix products in bfloat16 (vectors all but equal to fp32: the
+# same space); onnx-int8: per-channel dynamic int8, faster on CPU; its vectors drift from fp32,
+# so a store remembers which space it was built in (Embedder.vector_space).
 BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8")
 
 # An encode call of at least this many texts is bulk work (an ingest flush is 256 chunks).
-# 'auto' runs it on torch: on a 2-core Xeon, torch embeds long chunks 1.5x faster than ONNX
-# Runtime, and 2.2-2.5x in bfloat16 where the CPU multiplies bfloat16 natively (AMX, AVX512-BF16).
-# Loading torch costs about 5 s, which 128 long chunks pay back; questions stay on ONNX.
+# 'auto' runs it on torch: on a CPU, torch embeds long chunks faster than ONNX Runtime, and
+# faster still in bfloat16 where the CPU multiplies bfloat16 natively (AMX, AVX512-BF16).
+# Loading torch takes seconds, which a batch this size pays back; questions stay on ONNX.
 BULK_TEXTS = 128
 
 
@@ -119,8 +123,7 @@ class Embedder:
     ):
         self.model_name = model or bundled_model_path()
         self.device = device
-        # 16 rather than 64: as fast or faster on a CPU, and a third of the peak memory
-        # (512 dev-small chunks on ONNX Runtime: 24-25 vs 19-23 chunks/s, 617 vs 2,020 MiB).
+        # 16 rather than 64: as fast or faster on a CPU, with far less peak memory.
         self.batch_size = batch_size
         self.threads = threads  # intra-op threads; 0 leaves the runtime's default
         if backend not in BACKENDS:
@@ -135,10 +138,12 @@ class Embedder:
         self._sentence_transformer: Any = None
 
     def load_in_background(self) -> None:
-        """Start loading the engine for questions on a thread, so that whatever the caller
-        does next (opening Chroma, importing LangChain) overlaps with it: a cold `newsbot
-        ask` on dev-small took 2.3-2.5 s instead of 2.6-2.8 s. A load that fails here fails
-        again, with its message, in the thread that first uses the model."""
+        """Start loading the engine for questions on a thread, in the background.
+
+        Whatever the caller does next (opening Chroma, importing LangChain) overlaps with the
+        load, which shortens a cold `newsbot ask`. A load that fails here fails again, with
+        its message, in the thread that first uses the model.
+        """
 
         def load() -> None:
             try:
@@ -149,7 +154,7 @@ class Embedder:
         threading.Thread(target=load, name="newsbot-model-load", daemon=True).start()
 
     @cached_property
-    def onnx(self) -> Any:
+    def onnx(self) -> OnnxEncoder:
         """The ONNX Runtime encoder, for the onnx backends only (no torch import at run time)."""
         from newsbot.retrieval.embeddings_onnx import OnnxEncoder
 
@@ -188,13 +193,13 @@ class Embedder:
         # Nothing may be fetched from a hub at run time; a name that is not on disk fails fast.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        # OpenMP threads that spin while idle cost 10-50x query latency on a shared CPU; read
+        # OpenMP threads that spin while idle multiply query latency on a shared CPU; read
         # once when torch loads, so it only helps if torch is not imported yet.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         if self.threads > 0:
             import torch
 
@@ -249,8 +254,8 @@ class Embedder:
 
     def _encode_in_bulk(self, texts: Sequence[str]) -> np.ndarray:
         # The same tokens, batches and pooling as on ONNX Runtime, run by torch. Widths are
-        # padded to 16 tokens: oneDNN prepares its kernels per shape, and with a shape per
-        # length a first pass ran at 93 chunks/s against 131 (136 once warm either way).
+        # padded to 16 tokens: oneDNN prepares its kernels per shape, and a shape per length
+        # made a first pass markedly slower.
         return self.onnx.encode(texts, self.batch_size, run=self._run_on_torch, pad_to=16)
 
     def _run_on_torch(self, feed: dict[str, np.ndarray]) -> np.ndarray:
@@ -260,7 +265,8 @@ class Embedder:
         with torch.inference_mode(), self._precision():
             inputs = {name: torch.from_numpy(v).to(model.device) for name, v in feed.items()}
             hidden = model[0].auto_model(**inputs).last_hidden_state
-        return hidden.float().cpu().numpy()
+        states: np.ndarray = hidden.float().cpu().numpy()
+        return states
 
     def _precision(self) -> Any:
         """bfloat16 autocast where the settings and the hardware call for it."""
@@ -295,7 +301,8 @@ class Embedder:
         return f"{os.path.basename(os.path.normpath(self.model_name))}:{family}"
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        vector: np.ndarray = self.encode([text])[0]
+        return vector
 
 
 def chroma_embedding_function(embedder: Embedder) -> Any:

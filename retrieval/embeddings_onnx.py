@@ -10,8 +10,10 @@ import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
+
 from newsbot.retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,8 @@ def export_dir(model_dir: Path) -> Path:
 def export(model_dir: Path, target: Path, quantize: bool) -> Path:
     """Export the transformer to ONNX (and int8 when asked) unless the cache has it already."""
     fp32 = target / "model.onnx"
-    # per-channel int8 keeps vectors much closer to fp32 (cosine >= 0.97 on dev-small chunks)
-    # than per-tensor int8 (>= 0.90) at the same speed; the name says which one is cached.
+    # per-channel int8 keeps vectors much closer to fp32 than per-tensor int8 at the same
+    # speed; the name says which one is cached.
     wanted = target / ("model-int8-per-channel.onnx" if quantize else "model.onnx")
     if wanted.exists():
         return wanted
@@ -66,9 +68,10 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in a chat
+    # No "Loading weights" bar in a chat.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     model = SentenceTransformer(str(model_dir), device="cpu")
-    transformer = model[0].auto_model.eval()
+    transformer = cast(torch.nn.Module, model[0].auto_model).eval()
 
     class LastHidden(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module):
@@ -191,4 +194,5 @@ class OnnxEncoder:
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         inputs = {k: v for k, v in feed.items() if k in self.input_names}
-        return self.session.run(None, inputs)[0]
+        hidden: np.ndarray = self.session.run(None, inputs)[0]
+        return hidden

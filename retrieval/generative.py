@@ -119,9 +119,8 @@ def describe_failure(error: BaseException, timeout: float) -> str:
         return f"The language model did not answer within {timeout:g}s"
     if "Connect" in names or any(isinstance(e, ConnectionError) for e in chain):
         return "The language model could not be reached"
-    status = next(
-        (e.status_code for e in chain if isinstance(getattr(e, "status_code", None), int)), None
-    )
+    codes = [getattr(e, "status_code", None) for e in chain]
+    status = next((code for code in codes if isinstance(code, int)), None)
     if status:
         return f"The language model server answered with an error (HTTP {status})"
     return f"The language model's reply could not be used ({type(error).__name__})"
@@ -217,8 +216,8 @@ class GenerativeComposer:
                 return Final(self.fallback.refuse(hits), changed=True)
             log.info("model answer cited no passage: %r", raw[:200])
             answer = self.fallback.compose(question, hits, history, as_of)
-            note = "The language model cited none of the articles; this is the extractive answer."
-            return Final(with_note(answer, note), changed=True)
+            reason = "The language model cited none of the articles; this is the extractive answer."
+            return Final(with_note(answer, reason), changed=True)
         citations = []
         for shown, number in enumerate(result.cited, start=1):
             hit = hits[number - 1]

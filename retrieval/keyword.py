@@ -8,19 +8,27 @@ import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+
 from newsbot.retrieval.types import Chunk
 
 log = logging.getLogger(__name__)
 
 
-def _stemmer():
+class WordStemmer(Protocol):
+    """What the tokenizer needs of PyStemmer's stemmer (the package has no type hints)."""
+
+    def stemWords(self, words: list[str]) -> list[str]: ...
+
+
+def _stemmer() -> WordStemmer | None:
     try:
         import Stemmer
 
-        return Stemmer.Stemmer("english")
+        stemmer: WordStemmer = Stemmer.Stemmer("english")
+        return stemmer
     except ImportError:  # pragma: no cover - PyStemmer is a dependency; degrade gracefully
         return None
 

@@ -1,7 +1,7 @@
 """Keep the keyword index on disk beside the embedded store, so a new process loads it.
 
-Building it means reading every chunk back from Chroma and tokenizing it (about 20 s at
-31k chunks on two busy cores); loading the saved copy takes under a second. A saved index
+Building it means reading every chunk back from Chroma and tokenizing it, which takes many
+times longer than loading a saved copy. A saved index
 is named after the store's state (its change token and chunk count), so any write through
 a Store makes it stale, and a stale one is never read. A server store is not cached: other
 machines may write to it.

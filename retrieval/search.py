@@ -9,17 +9,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from newsbot.retrieval.dates import UNKNOWN_DAY, DateWindow
+
+from newsbot.retrieval.dates import DateWindow
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.keyword import KeywordIndex, Tokenizer
 from newsbot.retrieval.keyword_cache import load_or_build, store_state
-from newsbot.retrieval.store import Store
+from newsbot.retrieval.store import UNKNOWN_DAY, Store
 from newsbot.retrieval.types import Chunk, Passage
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DateWindow", "Hit", "HybridSearcher"]
+__all__ = ["DateWindow", "Hit", "HybridSearcher", "SearchParams"]
 
 
 @dataclass(frozen=True)
@@ -39,45 +40,39 @@ class _Article:
     keyword: float = 0.0
 
 
+@dataclass(frozen=True)
+class SearchParams:
+    """The hybrid searcher's tuned weights and depths (see docs/TUNING.md)."""
+
+    dense_k: int = 100
+    """Chunks in the dense ranking; more reach a few more gold articles, a little slower."""
+    keyword_k: int = 60
+    """Chunks in the keyword (BM25) ranking."""
+    rrf_k: int = 60
+    """Reciprocal-rank fusion constant: rank r in a ranking earns 1 / (rrf_k + r)."""
+    extra_chunks: int = 1
+    """An article's chunks after its best in a ranking that still add to its score."""
+    extra_chunk_weight: float = 0.05
+    """Each adds this / (rrf_k + its rank): more evidence, without rewarding mere length."""
+    recency_weight: float = 0.004
+    """Most a fresh article gains (news questions are mostly about recent events)."""
+    recency_days: float = 14.0
+    """Days over which the recency gain falls by a factor of e."""
+    max_extra: int = 12
+    """An article's first chunks a hit carries along, besides its best."""
+    overfetch: float = 1.5
+    """Margin when fetching unfiltered neighbours in proportion to the window's share."""
+    max_overfetch: int = 1000
+    """Most unfiltered neighbours fetched so; past it, search among the window's ids."""
+
+
 class HybridSearcher:
     """Ranks articles for a question by fusing dense and keyword rankings of their chunks."""
 
-    def __init__(
-        self,
-        store: Store,
-        embedder: Embedder,
-        dense_k: int = 100,
-        keyword_k: int = 60,
-        rrf_k: int = 60,
-        extra_chunks: int = 1,
-        extra_chunk_weight: float = 0.05,
-        recency_weight: float = 0.004,
-        recency_days: float = 14.0,
-        max_extra: int = 12,
-        overfetch: float = 1.5,
-        max_overfetch: int = 1000,
-    ):
+    def __init__(self, store: Store, embedder: Embedder, params: SearchParams = SearchParams()):
         self.store = store
         self.embedder = embedder
-        # 100 dense neighbours rather than 60 reach a few more gold articles (dev hit@10
-        # 0.931 -> 0.939) for a few ms more per query.
-        self.dense_k = dense_k
-        self.keyword_k = keyword_k
-        self.rrf_k = rrf_k
-        # An article's 2nd..(extra_chunks+1)th chunks in a ranking each add
-        # extra_chunk_weight / (rrf_k + that chunk's rank in the ranking): two passages that
-        # match are a little more evidence than one, without letting long articles win on
-        # length (on dev: MRR@10 0.778 -> 0.795, hit@1 0.679 -> 0.718).
-        self.extra_chunks = extra_chunks
-        self.extra_chunk_weight = extra_chunk_weight
-        # News questions are mostly about recent events: a fresh article earns up to this
-        # much fused score (a first rank in one list is worth 1/(rrf_k+1) ≈ 0.016; 0.004
-        # rather than 0.003 was better on dev, hit@5 0.878 -> 0.885, MRR@10 0.767 -> 0.774).
-        self.recency_weight = recency_weight
-        self.recency_days = recency_days
-        self.max_extra = max_extra
-        self.overfetch = overfetch
-        self.max_overfetch = max_overfetch
+        self.params = params
         # One tokenizer for the process: the index and the composer share its word cache,
         # which outlives index rebuilds.
         self.terms = Tokenizer()
@@ -116,41 +111,42 @@ class HybridSearcher:
 
     def _recency(self, chunk: Chunk, as_of: date | None) -> float:
         published = chunk.published_at
-        if not (self.recency_weight and as_of and published):
+        if not (self.params.recency_weight and as_of and published):
             return 0.0
         age = max((as_of - published).days, 0)
-        return self.recency_weight * math.exp(-age / self.recency_days)
+        return self.params.recency_weight * math.exp(-age / self.params.recency_days)
 
     def _dense(
         self, vector: np.ndarray, window: DateWindow, index: KeywordIndex, mask: np.ndarray | None
     ) -> list[tuple[Chunk, float]]:
-        """The dense_k nearest chunks published inside the window.
+        """Return the dense_k nearest chunks published inside the window.
 
-        Chroma's metadata filter reads every chunk's metadata (~100 ms at 31k chunks, growing
-        with the store), and reading texts back costs ~10 ms per 100 results, while ids and
-        distances alone cost a few ms. So: ask only for ids and distances, and take the
-        chunks from the keyword index, which holds them all. When the window holds a fair
-        share of the store, over-fetch unfiltered neighbours and keep those inside it;
-        otherwise (or when too few fell inside) search among the window's ids.
+        Chroma's metadata filter reads every chunk's metadata, a cost that grows with the
+        store, and reading texts back costs far more than ids and distances alone. So: ask
+        only for ids and distances, and take the chunks from the keyword index, which holds
+        them all. When the window holds a fair share of the store, over-fetch unfiltered
+        neighbours and keep those inside it; otherwise (or when too few fell inside) search
+        among the window's ids.
         """
         if mask is None:
-            return self._chunks(self.store.nearest(vector, self.dense_k), index)
+            return self._chunks(self.store.nearest(vector, self.params.dense_k), index)
         inside = int(mask.sum())
         if not inside:
             return []
-        wide_k = math.ceil(self.dense_k * self.overfetch * mask.size / inside)
-        if wide_k <= self.max_overfetch:
+        wide_k = math.ceil(self.params.dense_k * self.params.overfetch * mask.size / inside)
+        if wide_k <= self.params.max_overfetch:
             wide = self._chunks(self.store.nearest(vector, wide_k), index)
             keep = window.mask(np.array([_day(c) for c, _ in wide], dtype=np.int64))
+            assert keep is not None  # a window that masks the index masks these too
             kept = [pair for pair, ok in zip(wide, keep, strict=True) if ok]
-            if len(kept) >= self.dense_k or len(wide) < wide_k:
-                return kept[: self.dense_k]
+            if len(kept) >= self.params.dense_k or len(wide) < wide_k:
+                return kept[: self.params.dense_k]
         try:
-            among = self.store.nearest(vector, self.dense_k, among=index.ids_where(mask))
+            among = self.store.nearest(vector, self.params.dense_k, among=index.ids_where(mask))
         except StoreError:
             # A chunk the index holds was deleted since: let Chroma filter on the dates.
             log.info("keyword index is stale; dense search filters on dates in Chroma")
-            return self.store.query(vector, self.dense_k, where=window.chroma_where())
+            return self.store.query(vector, self.params.dense_k, where=window.chroma_where())
         return self._chunks(among, index)
 
     def _chunks(
@@ -175,10 +171,10 @@ class HybridSearcher:
             seen[chunk.article_id] = earlier + 1
             if not earlier:
                 entry = articles.setdefault(chunk.article_id, _Article(best=chunk))
-                entry.fused += 1.0 / (self.rrf_k + len(seen))  # the article's rank
-            elif earlier <= self.extra_chunks:
-                articles[chunk.article_id].fused += self.extra_chunk_weight / (
-                    self.rrf_k + chunk_rank
+                entry.fused += 1.0 / (self.params.rrf_k + len(seen))  # the article's rank
+            elif earlier <= self.params.extra_chunks:
+                articles[chunk.article_id].fused += self.params.extra_chunk_weight / (
+                    self.params.rrf_k + chunk_rank
                 )
 
     def _search(self, query: str, window: DateWindow, k: int) -> list[Hit]:
@@ -186,7 +182,7 @@ class HybridSearcher:
         index = self.keyword
         mask = window.mask(index.days)
         dense = self._dense(vector, window, index, mask)
-        keyword = index.search(query, self.keyword_k, mask=mask)
+        keyword = index.search(query, self.params.keyword_k, mask=mask)
         articles: dict[str, _Article] = {}
 
         # Each article counts once per ranking at its best chunk's rank, plus a little for
@@ -215,7 +211,9 @@ class HybridSearcher:
                 dense=max(entry.dense, 0.0),
                 keyword=entry.keyword,
                 extra=tuple(
-                    c for c in index.article_chunks(aid)[: self.max_extra] if c.id != entry.best.id
+                    c
+                    for c in index.article_chunks(aid)[: self.params.max_extra]
+                    if c.id != entry.best.id
                 ),
             )
             for aid, entry in order

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
+
 from newsbot.retrieval.embeddings import Embedder, chroma_embedding_function
 from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.settings import RetrievalSettings
@@ -160,7 +161,7 @@ class Store:
         # Upsert first, delete after: a crash in between leaves mixed hashes, which
         # summarise() reports as incomplete, so the next run rewrites the article.
         # An article the store has never held cannot collide with a stored id, so its chunks
-        # are added, which skips the lookup an upsert makes (2.25 vs 2.71 ms per chunk).
+        # are added, which skips the lookup an upsert makes.
         step = self.max_batch
         for write, new in ((self.collection.add, True), (self.collection.upsert, False)):
             chunks = [c for cs, _, old_n in batch if (old_n == 0) == new for c in cs]
@@ -242,8 +243,8 @@ class Store:
     ) -> list[tuple[str, float]]:
         """Return the ids and cosine similarities of the k nearest chunks (of `among` if given).
 
-        Only ids and distances come back: reading texts and metadata costs ~10 ms per 100
-        results, so the searcher takes those from the chunks it holds in memory. An id in
+        Only ids and distances come back: reading texts and metadata back is slow, so the
+        searcher takes those from the chunks it holds in memory. An id in
         `among` that the store no longer has makes Chroma fail (StoreError).
         """
         if k <= 0 or (among is not None and not among):

@@ -15,7 +15,9 @@ from newsbot.retrieval.types import Article
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
-def extract(html: bytes | str, where: str, url: str | None = None, path: str | None = None):
+def extract(
+    html: bytes | str, where: str, url: str | None = None, path: str | None = None
+) -> Article:
     """Extract one Article from an HTML document, or raise an InputError saying why not."""
     import trafilatura
 
@@ -27,10 +29,11 @@ def extract(html: bytes | str, where: str, url: str | None = None, path: str | N
         include_tables=True,
         date_extraction_params=DATE_PARAMS,
     )
+    assert not isinstance(doc, dict)  # a dict only with as_dict=True
     if doc is None or not (doc.text or "").strip():
         raise InputError(where, "no article text found in the page")
     title = " ".join((doc.title or "").split())
-    lines = [line for line in doc.text.split("\n") if line.strip()]
+    lines = [line for line in (doc.text or "").split("\n") if line.strip()]
     # trafilatura repeats the headline as the first line of the text.
     if title and lines and " ".join(lines[0].split()) == title:
         lines.pop(0)

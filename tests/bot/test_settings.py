@@ -7,7 +7,6 @@ import re
 from newsbot.bot.settings import BotSettings
 from newsbot.ingest.settings import IngestSettings
 from newsbot.retrieval.settings import RetrievalSettings
-
 from tests.support.stores import ROOT
 
 CLASSES = (RetrievalSettings, BotSettings, IngestSettings)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from pydantic import SecretStr
+
 from newsbot.bot.access import REFUSAL
 from newsbot.bot.handlers import BUSY, EDITED, HELP, NOT_TEXT
 from newsbot.bot.ratelimit import RateLimiter
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import APOLOGY, build_application, redact_token_in_logs
-from pydantic import SecretStr
-
 from tests.support.fake_telegram import FakeTelegram, polling
 
 CUP = "Who scored the winning penalty in the regional cup final?"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from pydantic import SecretStr
+
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import build_application
 from newsbot.retrieval.errors import ConfigError
-from pydantic import SecretStr
-
 from tests.support.fake_telegram import FakeTelegram, polling
 
 CUP = "Who scored the winning penalty in the regional cup final?"

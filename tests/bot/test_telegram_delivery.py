@@ -9,6 +9,10 @@ import socket
 import threading
 
 import httpx
+from pydantic import SecretStr
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
 from newsbot.bot.render import TELEGRAM_LIMIT
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import build_application, webhook_options
@@ -16,10 +20,6 @@ from newsbot.bot.telegram_answer import TYPING_EVERY
 from newsbot.bot.telegram_order import PerChatOrder
 from newsbot.retrieval.generative import Final, Token
 from newsbot.retrieval.types import Answer, Citation
-from pydantic import SecretStr
-from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
-
 from tests.support.fake_telegram import FakeTelegram, polling
 
 

@@ -6,10 +6,10 @@ import asyncio
 import json
 
 import pytest
-from newsbot.bot.settings import BotSettings
-from newsbot.bot.telegram import build_application
 from pydantic import SecretStr
 
+from newsbot.bot.settings import BotSettings
+from newsbot.bot.telegram import build_application
 from tests.support.fake_telegram import FakeTelegram, polling
 from tests.support.stores import ingest_into, make_settings
 

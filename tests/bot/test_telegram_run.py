@@ -12,10 +12,10 @@ import threading
 import time
 
 import httpx
-from newsbot.bot.settings import BotSettings
-from newsbot.bot.telegram import run
 from pydantic import SecretStr
 
+from newsbot.bot.settings import BotSettings
+from newsbot.bot.telegram import run
 from tests.support.fake_telegram import FakeTelegram
 
 DRONE = "How much weight can the XR-17 drone carry?"

@@ -8,14 +8,16 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from newsbot.harness.bench_report import update_markdown
 from newsbot.harness.bench_tasks import is_hit, percentile
-
 from tests.support.stores import EXAMPLES, ROOT
 
 FILES = ["01_harbor-city-electric-ferries.txt", "04_valley-united-regional-cup.txt"]
 
 
+@pytest.mark.model  # `newsbot bench` in a child process loads the model
 def test_bench_writes_json_table_and_chart(tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from newsbot.harness.evaluation import (
     REQUIRED_KEYS,
     Row,
@@ -17,7 +18,6 @@ from newsbot.harness.evaluation import (
     normalize,
     summarize,
 )
-
 from tests.support.stores import SHARED
 
 
@@ -137,6 +137,7 @@ def run_eval(tmp_path, store, out):
     )  # fmt: skip
 
 
+@pytest.mark.model  # `newsbot eval` in a child process loads the model
 def test_eval_command_writes_report_answers_and_chart(tmp_path):
     (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n")
     (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in QUESTIONS) + "\n")

@@ -11,10 +11,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from newsbot.ingest.indexer import content_hash, ingest_lock
 from newsbot.ingest.sources import Problem, iter_articles
-
 from tests.support.stores import ROOT
+
+# Each test runs a real `newsbot ingest` in a child process, which loads the model.
+pytestmark = pytest.mark.model
 
 
 def article(title: str, sentences: int, word: str = "milestone") -> str:

@@ -9,6 +9,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
 from newsbot.ingest.dates import parse_date
 from newsbot.ingest.readers import ReadOptions, article_id
 from newsbot.ingest.sources import Problem, iter_articles

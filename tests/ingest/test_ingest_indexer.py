@@ -1,4 +1,4 @@
-"""The incremental indexer against a real Chroma store and the real embedding model."""
+"""The incremental indexer against a real Chroma store; vectors from the hashing stand-in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from newsbot.ingest.indexer import Indexer
 from newsbot.ingest.readers import ReadOptions
 from newsbot.ingest.watch import watch
 from newsbot.retrieval.store import Store
-
 from tests.support.stores import make_settings
 
 TOPICS = ["ferry", "library", "bridge", "orchard", "stadium", "tramway"]
@@ -33,7 +32,7 @@ def write(folder: Path, name: str, sentences: int = 2, topic: str | None = None)
 
 
 class CountingEmbedder:
-    """The real embedder, with a count of every text it was asked to encode."""
+    """An embedder, with a count of every text it was asked to encode."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -74,12 +73,12 @@ def assert_consistent(store: Store) -> dict[str, int]:
     return {aid: len(m) for aid, m in per_article.items()}
 
 
-def test_reingest_of_unchanged_corpus_embeds_nothing(tmp_path, embedder):
+def test_reingest_of_unchanged_corpus_embeds_nothing(tmp_path, hashing_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for topic in TOPICS[:3]:
         write(corpus, f"{topic}.txt")
-    store, counting = open_store(tmp_path, embedder)
+    store, counting = open_store(tmp_path, hashing_embedder)
     first = Indexer(store).ingest([corpus])
     assert (first.added, first.failed, first.unchanged) == (3, 0, 0)
     assert counting.encoded == first.chunks_embedded > 0
@@ -91,12 +90,12 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(tmp_path, embedder):
     assert rows(store) == before
 
 
-def test_changed_article_leaves_no_stale_chunk(tmp_path, embedder):
+def test_changed_article_leaves_no_stale_chunk(tmp_path, hashing_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     long = write(corpus, "ferry.txt", sentences=40)
     write(corpus, "library.txt")
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     Indexer(store, target_tokens=120).ingest([corpus])
     counts = assert_consistent(store)
     assert max(counts.values()) >= 3
@@ -109,12 +108,12 @@ def test_changed_article_leaves_no_stale_chunk(tmp_path, embedder):
     assert len(texts) == 1 and "stage" in texts[0] and "milestone" not in texts[0]
 
 
-def test_prune_removes_gone_articles_but_never_unreadable_ones(tmp_path, embedder):
+def test_prune_removes_gone_articles_but_never_unreadable_ones(tmp_path, hashing_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for topic in TOPICS[:3]:
         write(corpus, f"{topic}.txt")
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     Indexer(store).ingest([corpus])
     (corpus / "ferry.txt").unlink()
     # Broken, not gone: its stored version must survive a prune.
@@ -133,11 +132,11 @@ def test_prune_removes_gone_articles_but_never_unreadable_ones(tmp_path, embedde
     assert {r["title"] for r in rows(store).values()} == {"Library", "Bridge"}
 
 
-def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, embedder):
+def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write(corpus, "good.txt")
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     assert Indexer(store).ingest([corpus]).added == 1
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "blank.jsonl").write_bytes(b"\n\n")
@@ -186,11 +185,11 @@ def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, embedder):
     assert_consistent(store)
 
 
-def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, embedder):
+def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, hashing_embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write(corpus, "ferry.txt")
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     indexer = Indexer(store)
     reports = []
     stop = threading.Event()
@@ -225,7 +224,7 @@ def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, embedder):
     assert sorted(assert_consistent(store).values()) == [1, 1]
 
 
-def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
+def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, hashing_embedder):
     """The state a kill between upsert and stale-delete leaves behind is fixed by the next run."""
     from newsbot.ingest.chunking import chunk_article, embedding_text
     from newsbot.ingest.indexer import content_hash
@@ -234,7 +233,7 @@ def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     path = write(corpus, "ferry.txt", sentences=40)
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     Indexer(store, target_tokens=120).ingest([corpus])
     old_n = len(rows(store))
     assert old_n >= 3
@@ -242,12 +241,14 @@ def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
     ((article, origin),) = list(iter_articles([str(corpus)]))
     digest = content_hash(article)
     meta = {"content_hash": digest, "origin": origin}
-    chunks = chunk_article(article, embedder.count_tokens, target_tokens=120, extra_metadata=meta)
+    chunks = chunk_article(
+        article, hashing_embedder.count_tokens, target_tokens=120, extra_metadata=meta
+    )
     # What a process killed after its upsert and before its delete leaves in Chroma.
     store.collection.upsert(
         ids=[c.id for c in chunks],
         documents=[c.text for c in chunks],
-        embeddings=embedder.encode([embedding_text(article.title, c.text) for c in chunks]),
+        embeddings=hashing_embedder.encode([embedding_text(article.title, c.text) for c in chunks]),
         metadatas=[c.metadata for c in chunks],
     )
     assert len(rows(store)) == old_n  # new head, stale tail
@@ -258,8 +259,8 @@ def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, embedder):
     assert {r["content_hash"] for r in rows(store).values()} == {digest}
 
 
-def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, embedder):
-    from test_ingest_formats import BODY, Site, rss
+def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, hashing_embedder):
+    from tests.ingest.test_ingest_formats import BODY, Site, rss
 
     def entry(n: int) -> str:
         return (
@@ -269,7 +270,7 @@ def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, embedder):
             f"<![CDATA[<p>{BODY} Entry number {n} adds a sentence.</p>]]></content:encoded></item>"
         )
 
-    store, _ = open_store(tmp_path, embedder)
+    store, _ = open_store(tmp_path, hashing_embedder)
     with Site({"/feed": ("application/rss+xml", rss(entry(1) + entry(2)))}) as site:
         feed = f"{site.url}/feed"
         first = Indexer(store).ingest([feed], prune=True)

@@ -4,6 +4,7 @@ is cut without losing it."""
 from __future__ import annotations
 
 import pytest
+
 from newsbot.retrieval.answer_kinds import WORD, answer_kind, is_kind_word
 from newsbot.retrieval.compose import shorten
 

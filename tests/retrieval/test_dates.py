@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+
 from newsbot.retrieval.chain import plan_query
 from newsbot.retrieval.dates import DateWindow, asks_after, resolve_dates
 from newsbot.retrieval.store import day_number

@@ -1,8 +1,8 @@
 """The whole path on the bundled samples with the real model and a real Chroma store."""
 
 import pytest
-from newsbot.retrieval.chain import Newsbot
 
+from newsbot.retrieval.chain import Newsbot
 from tests.support.stores import EXAMPLES, SHARED, ingest_into, make_settings
 
 

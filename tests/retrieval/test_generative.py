@@ -16,14 +16,14 @@ import time
 from datetime import date
 
 import pytest
+from pydantic import SecretStr
+
 from newsbot.retrieval.chain import Newsbot
 from newsbot.retrieval.citations import check
 from newsbot.retrieval.compose import REFUSAL
 from newsbot.retrieval.errors import ConfigError
 from newsbot.retrieval.generative import Final, GenerativeComposer, Token, composer_for
 from newsbot.retrieval.types import Turn
-from pydantic import SecretStr
-
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.stores import free_port, ingest_into, make_settings
 

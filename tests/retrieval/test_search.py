@@ -6,10 +6,10 @@ import json
 from datetime import date
 
 import pytest
+
 from newsbot.retrieval.chain import Newsbot
 from newsbot.retrieval.dates import DateWindow
-from newsbot.retrieval.search import HybridSearcher
-
+from newsbot.retrieval.search import HybridSearcher, SearchParams
 from tests.support.stores import ingest_into, make_settings
 
 CLOCK = date(2024, 6, 1)
@@ -183,9 +183,8 @@ def test_each_article_appears_once_with_its_other_chunks(samples_newsbot):
     ],
 )
 def test_dense_neighbours_in_a_window_are_found_whichever_way(newsbot, overfetch, max_overfetch):
-    searcher = HybridSearcher(
-        newsbot.store, newsbot.embedder, dense_k=3, overfetch=overfetch, max_overfetch=max_overfetch
-    )
+    params = SearchParams(dense_k=3, overfetch=overfetch, max_overfetch=max_overfetch)
+    searcher = HybridSearcher(newsbot.store, newsbot.embedder, params)
     vector = newsbot.embedder.encode_query("council budget and bike lanes")
     window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
     expected = newsbot.store.query(vector, 3, where=window.chroma_where())  # Chroma filters
@@ -201,7 +200,8 @@ def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot):
     from newsbot.retrieval.keyword import KeywordIndex
     from newsbot.retrieval.types import Chunk
 
-    searcher = HybridSearcher(newsbot.store, newsbot.embedder, dense_k=3, max_overfetch=0)
+    params = SearchParams(dense_k=3, max_overfetch=0)
+    searcher = HybridSearcher(newsbot.store, newsbot.embedder, params)
     vector = newsbot.embedder.encode_query("council budget and bike lanes")
     window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
     gone = Chunk(

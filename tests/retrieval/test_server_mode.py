@@ -10,7 +10,6 @@ import sys
 from newsbot.ingest.indexer import Indexer
 from newsbot.retrieval.chain import Newsbot
 from newsbot.retrieval.store import Store
-
 from tests.support.stores import ROOT, make_settings
 
 FERRY = """Gull Bay ferry fares fall by a fifth
