@@ -14,8 +14,9 @@ import os
 import shutil
 from pathlib import Path
 
-from newsbot.retrieval.keyword import KeywordIndex, Tokenizer
+from newsbot.retrieval.keyword import KeywordIndex
 from newsbot.retrieval.store import Store
+from newsbot.retrieval.terms import Tokenizer
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,10 @@ import numpy as np
 from newsbot.retrieval.dates import DateWindow
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.errors import StoreError
-from newsbot.retrieval.keyword import KeywordIndex, Tokenizer
+from newsbot.retrieval.keyword import KeywordIndex
 from newsbot.retrieval.keyword_cache import load_or_build, store_state
 from newsbot.retrieval.store import UNKNOWN_DAY, Store
+from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Chunk, Passage
 
 log = logging.getLogger(__name__)
