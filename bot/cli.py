@@ -244,8 +244,20 @@ def counts(report: IngestReport) -> str:
     return f"{report.summary()}, {report.chunks_embedded} chunks"
 
 
+NO_ARTICLES = (
+    "No articles yet: add some with `newsbot ingest PATH` (e.g. newsbot ingest examples/articles)"
+)
+
+
 def run_ask(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
+    if not newsbot.store.count():
+        # An answer, not an error: the same exit code as a refusal, and --json keeps its shape.
+        from newsbot.retrieval.types import Answer
+
+        hint = Answer(text=NO_ARTICLES, citations=[], refused=True)
+        print(json.dumps(hint.to_dict(), indent=2) if args.json else NO_ARTICLES)
+        return EXIT_OK
     if args.json:
         answer = newsbot.answer(args.question, as_of=args.as_of)
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
@@ -261,6 +273,9 @@ def run_chat(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
     memory = ChatMemory(BotSettings().history_turns)
     stats = newsbot.stats()
+    if not stats["articles"]:
+        print(NO_ARTICLES)
+        return EXIT_OK
     print(
         f"newsbot: {stats['articles']} articles ({stats['first_published']} to "
         f"{stats['last_published']}). Ask a question; 'quit' or Ctrl-D leaves, 'reset' forgets."
@@ -319,6 +334,9 @@ def run_stats(args: argparse.Namespace) -> int:
     stats = open_newsbot().stats()
     if args.json:
         print(json.dumps(stats, indent=2))
+    elif not stats["articles"]:
+        print(NO_ARTICLES)
+        print(f"store:    {stats['store']}")  # a wrong NEWSBOT_DATA_DIR shows here
     else:
         print(f"articles: {stats['articles']}")
         print(f"chunks:   {stats['chunks']}")
@@ -361,6 +379,10 @@ def entry() -> None:
     """
     args = build_parser().parse_args()
     code = execute(args)
+    try:
+        sys.stdout.flush()  # output still buffered for a pipe goes out now, not at teardown
+    except BrokenPipeError:
+        code = reader_left()
     if args.run is run_ask:
         logging.shutdown()
         for stream in (sys.stdout, sys.stderr):
@@ -382,12 +404,29 @@ def execute(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_left()
     except Exception as error:
         log.debug("unexpected error", exc_info=True)
         print(f"newsbot: unexpected error: {error} (run with -v for details)", file=sys.stderr)
         if args.verbose:
             raise
         return EXIT_ERROR
+
+
+# What a shell reports for a writer that SIGPIPE ended (128 + 13), as `yes | head -1` gives.
+EXIT_CLOSED_PIPE = 141
+
+
+def reader_left() -> int:
+    """Send what is left of stdout to devnull after its reader left (| head), and say so."""
+    # Our own errors from the network come wrapped (httpx, Chroma), so a bare EPIPE is stdout's;
+    # without this the interpreter's last flush would print "Exception ignored ... Broken pipe".
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":
