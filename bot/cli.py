@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from newsbot.bot.memory import ChatMemory
     from newsbot.ingest.indexer import IngestReport
     from newsbot.ingest.settings import IngestSettings
     from newsbot.retrieval.chain import Newsbot
@@ -244,8 +246,20 @@ def counts(report: IngestReport) -> str:
     return f"{report.summary()}, {report.chunks_embedded} chunks"
 
 
+NO_ARTICLES = (
+    "No articles yet: add some with `newsbot ingest PATH` (e.g. newsbot ingest examples/articles)"
+)
+
+
 def run_ask(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
+    if not newsbot.store.count():
+        # An answer, not an error: the same exit code as a refusal, and --json keeps its shape.
+        from newsbot.retrieval.types import Answer
+
+        hint = Answer(text=NO_ARTICLES, citations=[], refused=True)
+        print(json.dumps(hint.to_dict(), indent=2) if args.json else NO_ARTICLES)
+        return EXIT_OK
     if args.json:
         answer = newsbot.answer(args.question, as_of=args.as_of)
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
@@ -261,6 +275,9 @@ def run_chat(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
     memory = ChatMemory(BotSettings().history_turns)
     stats = newsbot.stats()
+    if not stats["articles"]:
+        print(NO_ARTICLES)
+        return EXIT_OK
     print(
         f"newsbot: {stats['articles']} articles ({stats['first_published']} to "
         f"{stats['last_published']}). Ask a question; 'quit' or Ctrl-D leaves, 'reset' forgets."
@@ -273,14 +290,73 @@ def run_chat(args: argparse.Namespace) -> int:
             return EXIT_OK
         if question.lower() in {"quit", "exit", ":q"}:
             return EXIT_OK
-        if question.lower() == "reset":
-            memory.reset("cli")
-            print("Forgotten. Ask a new question.")
-            continue
-        if not question:
-            continue
-        answer = print_stream(newsbot.stream(question, memory.history("cli"), as_of=args.as_of))
-        memory.remember("cli", question, answer)
+        try:
+            chat_turn(newsbot, memory, question, args.as_of)
+        except KeyboardInterrupt:
+            # Wherever it lands (a library call, a half-printed line, the remembering), Ctrl-C
+            # ends only this turn; an answer cut short is never remembered.
+            print("(cancelled)")
+
+
+def chat_turn(newsbot: Newsbot, memory: ChatMemory, question: str, as_of: date | None) -> None:
+    """Answer one line of the chat, printing as it is written, and remember it once complete."""
+    if question.lower() == "reset":
+        memory.reset("cli")
+        print("Forgotten. Ask a new question.")
+        return
+    if not question:
+        return
+    start = functools.partial(newsbot.stream, question, memory.history("cli"), as_of=as_of)
+    answer = print_stream(in_background(start))
+    memory.remember("cli", question, answer)
+
+
+class Failed:
+    """An exception raised on the worker thread, to raise again where the answer is read."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def in_background(start: Callable[[], Iterable[Token | Final]]) -> Iterator[Token | Final]:
+    """Yield the events of an answer made on a worker thread; closing this cancels the answer.
+
+    Ctrl-C then interrupts only the wait here, never the chain or a library half way through
+    a call (Chroma, the model, an HTTP stream), which could leave a lock held or a cache half
+    built for the next question. A cancelled answer stops at its next event, on its own thread.
+    """
+    import queue
+    import threading
+
+    # A Queue, whose wait Ctrl-C interrupts (a SimpleQueue's C wait need not).
+    inbox: queue.Queue[Token | Final | Failed | None] = queue.Queue()
+    cancelled = threading.Event()
+
+    def work() -> None:
+        try:
+            events = iter(start())
+            try:
+                for event in events:
+                    if cancelled.is_set():
+                        break
+                    inbox.put(event)
+            finally:
+                close = getattr(events, "close", None)
+                if close:
+                    close()
+        except BaseException as error:  # a cancelled answer's error goes unread, as it should
+            inbox.put(Failed(error))
+        finally:
+            inbox.put(None)
+
+    try:
+        threading.Thread(target=work, name="newsbot-answer", daemon=True).start()
+        while (item := inbox.get()) is not None:
+            if isinstance(item, Failed):
+                raise item.error
+            yield item
+    finally:
+        cancelled.set()
 
 
 def print_stream(events: Iterable[Token | Final]) -> Answer:
@@ -292,26 +368,37 @@ def print_stream(events: Iterable[Token | Final]) -> Answer:
     from newsbot.bot.render import source_line, to_terminal
     from newsbot.retrieval.generative import Final
 
-    streamed = False
-    for event in events:
-        if not isinstance(event, Final):
-            print(event.text, end="", flush=True)
-            streamed = True
-            continue
-        answer = event.answer
-        if not streamed:
-            print(to_terminal(answer))
-        elif event.changed:
-            print("\n\nChecked answer (only what the articles support):")
-            print(to_terminal(answer))
-        else:
-            print()
-            if answer.note:
-                print(f"\n{answer.note}")
-            if answer.citations:
-                print("\nSources:")
-                print("\n".join(f"[{c.n}] {source_line(c)}" for c in answer.citations))
-        return answer
+    streamed = mid_line = False
+    try:
+        for event in events:
+            mid_line = True  # until a print is known to have ended its line
+            if not isinstance(event, Final):
+                print(event.text, end="", flush=True)
+                streamed = True
+                mid_line = not event.text.endswith("\n")
+                continue
+            answer = event.answer
+            if not streamed:
+                print(to_terminal(answer))
+            elif event.changed:
+                print("\n\nChecked answer (only what the articles support):")
+                print(to_terminal(answer))
+            else:
+                print()
+                if answer.note:
+                    print(f"\n{answer.note}")
+                if answer.citations:
+                    print("\nSources:")
+                    print("\n".join(f"[{c.n}] {source_line(c)}" for c in answer.citations))
+            return answer
+    except KeyboardInterrupt:
+        if mid_line:
+            print()  # what follows starts on a line of its own
+        raise
+    finally:
+        close = getattr(events, "close", None)
+        if close:
+            close()  # a stream left early stops its model call now
     raise RuntimeError("the answer stream ended without a final answer")
 
 
@@ -319,6 +406,9 @@ def run_stats(args: argparse.Namespace) -> int:
     stats = open_newsbot().stats()
     if args.json:
         print(json.dumps(stats, indent=2))
+    elif not stats["articles"]:
+        print(NO_ARTICLES)
+        print(f"store:    {stats['store']}")  # a wrong NEWSBOT_DATA_DIR shows here
     else:
         print(f"articles: {stats['articles']}")
         print(f"chunks:   {stats['chunks']}")
@@ -361,6 +451,10 @@ def entry() -> None:
     """
     args = build_parser().parse_args()
     code = execute(args)
+    try:
+        sys.stdout.flush()  # output still buffered for a pipe goes out now, not at teardown
+    except BrokenPipeError:
+        code = reader_left()
     if args.run is run_ask:
         logging.shutdown()
         for stream in (sys.stdout, sys.stderr):
@@ -382,12 +476,29 @@ def execute(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_left()
     except Exception as error:
         log.debug("unexpected error", exc_info=True)
         print(f"newsbot: unexpected error: {error} (run with -v for details)", file=sys.stderr)
         if args.verbose:
             raise
         return EXIT_ERROR
+
+
+# What a shell reports for a writer that SIGPIPE ended (128 + 13), as `yes | head -1` gives.
+EXIT_CLOSED_PIPE = 141
+
+
+def reader_left() -> int:
+    """Send what is left of stdout to devnull after its reader left (| head), and say so."""
+    # Our own errors from the network come wrapped (httpx, Chroma), so a bare EPIPE is stdout's;
+    # without this the interpreter's last flush would print "Exception ignored ... Broken pipe".
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":

@@ -21,9 +21,11 @@ class ChatMemory:
         return list(self._chats.get(chat, ()))
 
     def remember(self, chat: Hashable, question: str, answer: Answer) -> None:
-        turns = self._chats.pop(chat, None) or deque(maxlen=self.max_turns)
+        # Every step leaves the memory whole (no pop and put back): a Ctrl-C in the CLI chat
+        # may stop this half way, and must not lose the turns before.
+        turns = self._chats.setdefault(chat, deque(maxlen=self.max_turns))
+        self._chats.move_to_end(chat)
         turns.append(Turn(question=question, answer=answer.text))
-        self._chats[chat] = turns
         self._last[chat] = answer
         while len(self._chats) > self.max_chats:
             gone, _ = self._chats.popitem(last=False)
