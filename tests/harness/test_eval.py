@@ -266,7 +266,7 @@ CONVERSATION = [
         "id": "k-2",
         "conversation": "k",
         "turn": 2,
-        "question": "How long did it take?",
+        "question": "How many years did it take?",
         "asked_on": "2024-03-04",
         "answer": "three years",
         "gold_urls": ["https://news.example/kiln"],
@@ -289,7 +289,9 @@ def test_eval_command_runs_conversations_and_noise(tmp_path):
         assert section["n_questions"] == 3
         assert section["by_turn"]["first"]["n_questions"] == 2
         assert section["by_turn"]["follow_up"]["n_questions"] == 1
+    assert report["by_noise"]["clean"]["by_turn"]["follow_up"]["answer_found"] == 1.0
     lines = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
     follow_up = next(x for x in lines if x["id"] == "k-2-clean")
     assert follow_up["turn"] == 2 and follow_up["conversation"] == "k-clean"
+    assert "three years" in follow_up["text"]
     assert "by_noise.greeting.follow_up" in result.stdout
