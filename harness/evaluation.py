@@ -428,15 +428,15 @@ def draw_chart(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-# The columns of the per-turn and per-noise tables printed under the main one.
-GROUP_COLUMNS = (
-    "n_questions",
-    "hit_at_5",
-    "mrr_at_10",
-    "answer_found",
-    "refusal_rate_with_gold",
-    "refusal_rate_without_gold",
-)
+# The columns of the per-turn and per-noise tables printed under the main one, with headers.
+GROUP_COLUMNS = {
+    "n_questions": "n",
+    "hit_at_5": "hit@5",
+    "mrr_at_10": "MRR@10",
+    "answer_found": "found",
+    "refusal_rate_with_gold": "refused gold",
+    "refusal_rate_without_gold": "refused none",
+}
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -461,7 +461,7 @@ def format_table(report: dict[str, Any]) -> str:
     if groups:
         label = max(len(g) for g in groups)
         lines.append("")
-        lines.append(" ".join([f"{'':<{label}}", *(f"{c:>12.12}" for c in GROUP_COLUMNS)]))
+        lines.append(" ".join([f"{'':<{label}}", *(f"{c:>12}" for c in GROUP_COLUMNS.values())]))
         for group, figures in groups.items():
             cells = [_cell(figures.get(c)) for c in GROUP_COLUMNS]
             lines.append(" ".join([f"{group:<{label}}", *(f"{c:>12}" for c in cells)]))
