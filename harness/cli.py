@@ -27,6 +27,12 @@ def add_eval_parser(commands: Any) -> None:
     evaluate.add_argument("--out", default="eval-out", help="where report.json etc. go")
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument(
+        "--noise",
+        default="",
+        help="comma-separated noise kinds (or 'all'): ask a copy of each question per kind, "
+        "typed as people chat, and report every figure per kind",
+    )
+    evaluate.add_argument(
         "--target-tokens", type=int, default=200, help="chunk size for newly ingested articles"
     )
     evaluate.set_defaults(run=run_eval)
@@ -84,17 +90,24 @@ def run_eval(args: argparse.Namespace) -> int:
     from newsbot.harness.evaluation import (
         aliases_from_skips,
         format_table,
-        load_questions,
+        full_report,
+        read_rows,
         run_questions,
-        summarize,
+        to_question,
+        with_noise,
         write_outputs,
     )
+    from newsbot.harness.noise import KINDS
     from newsbot.ingest.indexer import Indexer, ingest_lock
     from newsbot.retrieval.chain import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
     from newsbot.retrieval.store import Store
 
-    questions = load_questions(args.questions)[: args.limit]
+    rows = read_rows(args.questions)[: args.limit]
+    kinds = [k.strip() for k in args.noise.split(",") if k.strip()]
+    if kinds == ["all"]:
+        kinds = list(KINDS)
+    questions = [to_question(item) for item in (with_noise(rows, kinds) if kinds else rows)]
     settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
     embedder = settings.embedder()
     with ingest_lock(settings.data_dir):
@@ -111,14 +124,15 @@ def run_eval(args: argparse.Namespace) -> int:
             print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
 
     aliases = aliases_from_skips(ingested.skips)
-    rows = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
+    answered = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
     report = {
         "articles": args.articles,
         "questions": args.questions,
         "target_tokens": args.target_tokens,
-        **summarize(rows),
+        **({"noise": kinds} if kinds else {}),
+        **full_report(answered),
     }
-    paths = write_outputs(Path(args.out), report, rows)
+    paths = write_outputs(Path(args.out), report, answered)
     print(format_table(report))
     print(f"wrote {', '.join(str(p) for p in paths.values())}")
     return EXIT_OK

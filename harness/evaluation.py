@@ -69,6 +69,9 @@ class EvalQuestion:
     asked_on: date | None
     answer: str | None = None
     gold_urls: tuple[str, ...] = ()
+    conversation: str | None = None
+    turn: int | None = None
+    noise: str | None = None
 
 
 @dataclass
@@ -91,33 +94,84 @@ class Row:
     exact: bool = False
     body_words: int = 0
     latency_ms: float = 0.0
+    conversation: str | None = None
+    turn: int | None = None
+    noise: str | None = None
 
 
-def load_questions(path: str | Path) -> list[EvalQuestion]:
-    """Read a questions.jsonl file (id, question, asked_on, answer, gold_urls)."""
-    questions = []
+def read_rows(path: str | Path) -> list[dict[str, Any]]:
+    """Read a questions.jsonl file as raw records (an id is added where a line lacks one)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise InputError(str(path), f"cannot read the questions file: {error.strerror}") from error
+    rows = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            asked = item.get("asked_on")
-            questions.append(
-                EvalQuestion(
-                    id=str(item.get("id", n)),
-                    question=str(item["question"]),
-                    asked_on=date.fromisoformat(asked) if asked else None,
-                    answer=item.get("answer"),
-                    gold_urls=tuple(item.get("gold_urls") or ()),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
+        except ValueError as error:
             raise InputError(f"{path}:{n}", f"not a question record: {error}") from error
-    return questions
+        if not isinstance(item, dict):
+            raise InputError(f"{path}:{n}", "not a question record: not a JSON object")
+        rows.append({"id": str(n), **item, "_line": f"{path}:{n}"})
+    return rows
+
+
+def to_question(item: dict[str, Any]) -> EvalQuestion:
+    """Read one record (id, question, asked_on, answer, gold_urls, conversation, turn, noise)."""
+    try:
+        asked = item.get("asked_on")
+        conversation = item.get("conversation")
+        turn = item.get("turn")
+        return EvalQuestion(
+            id=str(item["id"]),
+            question=str(item["question"]),
+            asked_on=date.fromisoformat(asked) if asked else None,
+            answer=item.get("answer"),
+            gold_urls=tuple(item.get("gold_urls") or ()),
+            conversation=str(conversation) if conversation is not None else None,
+            turn=int(turn) if turn is not None else None,
+            noise=item.get("noise"),
+        )
+    except (ValueError, KeyError, TypeError) as error:
+        where = item.get("_line", str(item.get("id", "?")))
+        raise InputError(where, f"not a question record: {error}") from error
+
+
+def load_questions(path: str | Path, noise: Sequence[str] = ()) -> list[EvalQuestion]:
+    """Read a questions.jsonl file; with noise kinds, one (noisy) copy of each per kind."""
+    rows = read_rows(path)
+    if noise:
+        rows = with_noise(rows, noise)
+    return [to_question(item) for item in rows]
+
+
+def with_noise(rows: Sequence[dict[str, Any]], kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """Copy the questions once per noise kind; each kind's conversations stay whole.
+
+    A kind that does not apply to a question (no hyphen to drop) skips it, except inside a
+    conversation, where the turn is kept as written so that the later turns keep their
+    history.
+    """
+    from newsbot.harness.noise import noisy_copies
+
+    try:
+        copies = {(c["id"], c["noise"]): c for c in noisy_copies(rows, kinds)}
+    except ValueError as error:
+        raise InputError("--noise", str(error)) from error
+    out = []
+    for kind in kinds:
+        for row in rows:
+            copy = copies.get((f"{row['id']}-{kind}", kind))
+            if copy is None and row.get("conversation") is None:
+                continue
+            copy = copy or {**row, "id": f"{row['id']}-{kind}", "noise": kind}
+            if row.get("conversation") is not None:
+                copy["conversation"] = f"{row['conversation']}-{kind}"
+            out.append(copy)
+    return out
 
 
 def normalize(text: str) -> str:
@@ -158,11 +212,26 @@ def aliases_from_skips(skips: Iterable[str]) -> dict[str, str]:
 
 
 def evaluate_one(
-    bot: Responder, q: EvalQuestion, depth: int = DEPTH, aliases: dict[str, str] | None = None
+    bot: Responder,
+    q: EvalQuestion,
+    depth: int = DEPTH,
+    aliases: dict[str, str] | None = None,
+    history: Sequence[Turn] = (),
 ) -> Row:
-    """Ask one question as of its day and score what came back."""
+    """Ask one question as of its day (after the turns of its conversation) and score it."""
+    row, _ = _ask(bot, q, depth, aliases, history)
+    return row
+
+
+def _ask(
+    bot: Responder,
+    q: EvalQuestion,
+    depth: int,
+    aliases: dict[str, str] | None,
+    history: Sequence[Turn],
+) -> tuple[Row, Answer]:
     started = time.perf_counter()
-    answer, hits = bot.respond(q.question, as_of=q.asked_on, depth=depth)
+    answer, hits = bot.respond(q.question, history, as_of=q.asked_on, depth=depth)
     latency = (time.perf_counter() - started) * 1000
     retrieved: list[str] = []
     for hit in hits:
@@ -175,7 +244,7 @@ def evaluate_one(
     gold = set(q.gold_urls) | {aliases[u] for u in q.gold_urls if aliases and u in aliases}
     rank = next((i for i, url in enumerate(retrieved[:depth], start=1) if url in gold), None)
     expected = q.answer or ""
-    return Row(
+    row = Row(
         id=q.id,
         question=q.question,
         as_of=q.asked_on.isoformat() if q.asked_on else None,
@@ -192,7 +261,11 @@ def evaluate_one(
         exact=bool(expected) and normalize(expected) == normalize(body),
         body_words=len(body.split()),
         latency_ms=round(latency, 1),
+        conversation=q.conversation,
+        turn=q.turn,
+        noise=q.noise,
     )
+    return row, answer
 
 
 def _mean(values: Iterable[float]) -> float | None:
@@ -233,18 +306,71 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
     }
 
 
+def report_for(rows: Sequence[Row]) -> dict[str, Any]:
+    """The figures of summarize, with first and follow-up turns apart when there are turns."""
+    report = summarize(rows)
+    if any(r.conversation is not None for r in rows):
+        report["by_turn"] = {
+            "first": summarize([r for r in rows if (r.turn or 1) <= 1]),
+            "follow_up": summarize([r for r in rows if (r.turn or 1) > 1]),
+        }
+    return report
+
+
+def full_report(rows: Sequence[Row]) -> dict[str, Any]:
+    """Every figure over all rows, then per noise kind when the questions were noised."""
+    report = report_for(rows)
+    kinds = list(dict.fromkeys(r.noise for r in rows if r.noise is not None))
+    if kinds:
+        report["by_noise"] = {k: report_for([r for r in rows if r.noise == k]) for k in kinds}
+    return report
+
+
+def in_asking_order(questions: Sequence[EvalQuestion]) -> list[EvalQuestion]:
+    """Order the questions so each conversation's turns come together, by turn number.
+
+    A conversation is asked where its first turn appears in the file.
+    """
+    groups: dict[str, list[EvalQuestion]] = {}
+    order: list[EvalQuestion | str] = []
+    for q in questions:
+        if q.conversation is None:
+            order.append(q)
+            continue
+        if q.conversation not in groups:
+            groups[q.conversation] = []
+            order.append(q.conversation)
+        groups[q.conversation].append(q)
+    out: list[EvalQuestion] = []
+    for item in order:
+        if isinstance(item, str):
+            out += sorted(groups[item], key=lambda q: q.turn or 0)
+        else:
+            out.append(item)
+    return out
+
+
 def run_questions(
     bot: Responder,
     questions: Sequence[EvalQuestion],
     on_row: Callable[[int, Row], None] | None = None,
     aliases: dict[str, str] | None = None,
 ) -> list[Row]:
-    """Ask every question as of its own day."""
+    """Ask every question as of its own day; a conversation's turns in order, with history.
+
+    The history of a turn is the bot's own earlier answers in that conversation, as a chat
+    would hold them, not the gold answers.
+    """
     rows = []
-    for n, q in enumerate(questions, start=1):
-        rows.append(evaluate_one(bot, q, aliases=aliases))
+    histories: dict[str, list[Turn]] = {}
+    for n, q in enumerate(in_asking_order(questions), start=1):
+        history = histories.setdefault(q.conversation, []) if q.conversation else []
+        row, answer = _ask(bot, q, DEPTH, aliases, list(history))
+        if q.conversation:
+            history.append(Turn.of(q.question, answer))
+        rows.append(row)
         if on_row:
-            on_row(n, rows[-1])
+            on_row(n, row)
     return rows
 
 
@@ -302,12 +428,47 @@ def draw_chart(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+# The columns of the per-turn and per-noise tables printed under the main one, with headers.
+GROUP_COLUMNS = {
+    "n_questions": "n",
+    "hit_at_5": "hit@5",
+    "mrr_at_10": "MRR@10",
+    "answer_found": "found",
+    "refusal_rate_with_gold": "refused gold",
+    "refusal_rate_without_gold": "refused none",
+}
+
+
 def format_table(report: dict[str, Any]) -> str:
-    """Render the report's figures as an aligned two-column table."""
-    width = max(len(k) for k in report)
+    """Render the report's figures as an aligned two-column table, then its groups side by side."""
+    flat = {k: v for k, v in report.items() if not isinstance(v, dict)}
+    width = max(len(k) for k in flat)
     lines = []
-    for key, value in report.items():
+    for key, value in flat.items():
         if isinstance(value, float):
             value = f"{value:.3f}" if "latency" not in key else f"{value:.1f}"
         lines.append(f"{key:<{width}}  {'-' if value is None else value}")
+    groups = {
+        f"{name}.{group}": figures
+        for name in ("by_turn", "by_noise")
+        for group, figures in report.get(name, {}).items()
+    }
+    groups |= {
+        f"by_noise.{kind}.{turn}": figures
+        for kind, section in report.get("by_noise", {}).items()
+        for turn, figures in section.get("by_turn", {}).items()
+    }
+    if groups:
+        label = max(len(g) for g in groups)
+        lines.append("")
+        lines.append(" ".join([f"{'':<{label}}", *(f"{c:>12}" for c in GROUP_COLUMNS.values())]))
+        for group, figures in groups.items():
+            cells = [_cell(figures.get(c)) for c in GROUP_COLUMNS]
+            lines.append(" ".join([f"{group:<{label}}", *(f"{c:>12}" for c in cells)]))
     return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

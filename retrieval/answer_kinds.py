@@ -44,7 +44,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         "number",
         re.compile(
             r"\bhow (many|much|old|long|far|high|tall|big|large|fast|often|deep)\b"
-            r"|\bwhat (percentage|percent|share|number|amount|age|proportion|price|rate|sum)\b",
+            r"|\bwhat (percentage|percent|share|number|amount|age|proportion|price|rate|sum)\b"
+            r"|\bwhat (?:was|is|were) the (?:final )?(?:score|vote|tally|count|margin)\b",
             re.IGNORECASE,
         ),
     ),
@@ -54,6 +55,14 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bwhere\b|\b(which|what) (\w+ )?(country|countries|city|cities|state|states|"
             r"continent|nation|region|town|island|park|county|province|capital)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "reason",
+        re.compile(
+            r"\bwhy\b|\bhow come\b|\bfor what reason\b"
+            r"|\bwhat (caused|causes|led to|leads to|prompted|made)\b",
             re.IGNORECASE,
         ),
     ),
@@ -70,6 +79,20 @@ _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d)\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d"
     r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+# Words that give a cause or a purpose, where the answer to "why" sits.
+_REASON_WORDS = frozenset(
+    {
+        *("because", "due", "owing", "caused", "cause", "causes", "reason", "reasons", "blamed"),
+        *("amid", "following", "after", "since", "response", "protest", "result", "aimed"),
+    }
+)
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result|in order to|so that|so as to|caused by|"
+    r"the cause|reasons?|blamed|amid|in response to|in protest|following|after|since|"
+    r"aimed at|to protest)\b",
     re.IGNORECASE,
 )
 
@@ -120,6 +143,8 @@ def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
         return bool(_NUMBER.search(word))
     if kind == "date":
         return bool(_DATE_WORD.search(word))
+    if kind == "reason":
+        return word.lower() in _REASON_WORDS
     return word[:1].isupper() and len(word) > 1
 
 
@@ -127,5 +152,7 @@ def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     """Say whether a sentence holds something of that kind the question does not already say."""
     if kind == "date":  # a date may take two words ("May 14")
         return bool(_DATE.search(" ".join(_new_words(sentence, question_words))))
+    if kind == "reason":  # a cause may take two words ("due to")
+        return bool(_REASON.search(" ".join(_new_words(sentence, question_words))))
     # Not the first word: a capital there only starts the sentence.
     return any(is_kind_word(w, kind, question_words) for w in WORD.findall(sentence)[1:])

@@ -37,8 +37,10 @@ def plan_query(question: str, history: Sequence[Turn], today: date) -> Query:
     window = resolve_dates(question, today)
     if not window.narrowed and text != question:
         window = resolve_dates(text, today)
-    # The period is now a filter; as words it would only match articles that say "week".
-    return Query(without_dates(text) or question, window)
+    # The period is now a filter; as words it would only match articles that say "week". A
+    # named period ("in 2023") stays as articles write it, so those that name it rank higher.
+    searched = " ".join(filter(None, [without_dates(text), window.named]))
+    return Query(searched or question, window)
 
 
 def news_retriever(searcher: HybridSearcher, k: int) -> Any:

@@ -19,11 +19,21 @@ from newsbot.retrieval.answer_kinds import (
     is_kind_word,
 )
 from newsbot.retrieval.dates import asks_after, without_dates
-from newsbot.retrieval.followups import condense
+from newsbot.retrieval.followups import (
+    asks_for_more,
+    condense,
+    fold,
+    is_elliptical,
+    leans_on_history,
+    shown_pieces,
+    was_shown,
+    without_ellipsis,
+)
 from newsbot.retrieval.search import Hit
 from newsbot.retrieval.types import Answer, Chunk, Citation, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
+NOTHING_MORE = "That is all I have on this."
 # Longest answer body (markers aside) the evaluation accepts; the composer stays below it.
 MAX_BODY_WORDS = 75
 
@@ -71,6 +81,10 @@ class ComposeParams:
     """Weight in that share of a word that is neither a name nor a number (those weigh 1)."""
     closest: int = 3
     """Articles a refusal lists as the closest it has."""
+    topic_weight: float = 0.15
+    """Weight of a follow-up's topic words (from the turns it leans on) beside its own words."""
+    shown_words: int = 12
+    """Longest cut of an already shown sentence a follow-up may quote again (0: never)."""
 
 
 Terms = Callable[[str], list[str]]
@@ -160,18 +174,28 @@ class ExtractiveComposer:
         self.params = params
         self.question_terms = {t for w in QUESTION_WORDS for t in terms(w)}
 
-    def candidates(self, question: str, hits: Sequence[Hit]) -> tuple[list[Candidate], set[str]]:
+    def candidates(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        topic: str = "",
+        wanted: str | None = None,
+    ) -> tuple[list[Candidate], set[str]]:
         """Score every sentence (and headline) of the top articles for how well it answers.
 
         A question word counts more the fewer candidate sentences share it (so the headline's
         words, present everywhere, do not decide); a sentence holding the kind of thing the
         question asks for (a number, a name, a date) that the question does not already say
-        gains a little, because that is where answers sit.
+        gains a little, because that is where answers sit. A follow-up's topic (the turns it
+        leans on) adds its words at a lower weight: they say what the question is about, the
+        question's own words say what it wants to know.
         """
         p = self.params
-        q_terms = set(self.terms(question)) - self.question_terms
-        wanted = answer_kind(question)
-        q_words = {w.lower() for w in WORD.findall(question)}
+        own_terms = set(self.terms(question)) - self.question_terms
+        topic_terms = set(self.terms(topic)) - self.question_terms - own_terms
+        q_terms = own_terms | topic_terms
+        wanted = wanted or answer_kind(question)
+        q_words = {w.lower() for w in WORD.findall(f"{topic} {question}")}
         rows: list[tuple[str, int, Chunk, set[str], set[str], float]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits[: p.hits_read]):
@@ -188,6 +212,8 @@ class ExtractiveComposer:
                 rows.append((sentence, rank, chunk, terms, title_terms, hit.dense))
         n = len(rows) or 1
         weight = {t: math.log(1 + n / (1 + sum(t in r[3] for r in rows))) for t in q_terms}
+        for t in topic_terms:
+            weight[t] *= p.topic_weight
         total = sum(weight.values()) or 1.0
         found: list[Candidate] = []
         for sentence, rank, chunk, terms, title_terms, dense in rows:
@@ -197,7 +223,10 @@ class ExtractiveComposer:
             overlap = len(q_terms & (terms | title_terms)) / len(q_terms) if q_terms else 0.0
             kind = p.kind_bonus if wanted and holds_kind(sentence, wanted, q_words) else 0.0
             headline = 0.0
-            if sentence == chunk.title and (not wanted or kind):
+            # A follow-up's headlines name the topic already known, not what is asked now.
+            # A headline often says why, in its own words ("Megadrought thwarts fireworks").
+            gist = not wanted or wanted == "reason" or kind
+            if sentence == chunk.title and not topic and gist:
                 headline = p.headline_bonus / (1 + rank)
             score = (
                 own
@@ -218,15 +247,33 @@ class ExtractiveComposer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
     ) -> Answer:
-        """Answer from the hits alone; a follow-up's terms include the turn it leans on."""
+        """Answer from the hits alone; a follow-up asks its own question about the earlier topic.
+
+        A follow-up reads the articles of the turns it leans on first, answers in the kind it
+        asks for, and does not repeat what was already said.
+        """
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
         p = self.params
-        asked = without_dates(condense(question, history)) or question
-        found, q_terms = self.candidates(asked, hits)
+        follow_up = bool(history) and leans_on_history(question)
+        topic = without_dates(condense(question, history)) or question
+        shown = shown_pieces(history) if history else []
+        if follow_up:
+            hits = earlier_first(hits, history, shown)
+            if asks_for_more(question):
+                return self.more(hits, history, shown)
+        own = (without_dates(question) or question) if follow_up else topic
+        wanted = answer_kind(own)
+        if follow_up and is_elliptical(question):
+            wanted = answer_kind(without_ellipsis(own))
+        if follow_up and wanted is None:
+            # "And for diesel?" asks what the earlier question asked.
+            wanted = answer_kind(history[-1].question)
+        found, q_terms = self.candidates(own, hits, topic if follow_up else "", wanted)
+        own_terms = set(self.terms(own)) - self.question_terms
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)
-        support = self.support(asked, q_terms, hits)
+        support = self.support(topic, q_terms, hits)
         if (
             not found
             or (as_of is not None and asks_after(question, as_of))
@@ -239,14 +286,17 @@ class ExtractiveComposer:
         def focus(word: str) -> bool:
             return bool(set(self.terms(word)) & q_terms)
 
-        wanted = answer_kind(asked)
-        q_words = {w.lower() for w in WORD.findall(asked)}
+        def focus_now(word: str) -> bool:
+            return bool(set(self.terms(word)) & (own_terms or q_terms))
+
+        q_words = {w.lower() for w in WORD.findall(topic)}
         keep = (
             functools.partial(is_kind_word, kind=wanted, question_words=q_words) if wanted else None
         )
 
         chosen: list[Candidate] = []
         words = 0
+        requoted = False
         # A headline's bonus moves it up the list but does not raise the bar for the rest.
         bar = p.keep_ratio * max(c.score - c.headline for c in found)
         for cand in found:
@@ -257,22 +307,54 @@ class ExtractiveComposer:
             # Two words of room go to the "…" that mark a cut sentence.
             room = p.max_words - words - 2
             limit = min(p.sentence_words, room)
-            text = shorten(cand.sentence, focus, limit, keep, p.keep_worth)
+            again = bool(shown) and was_shown(cand.sentence, shown)
+            if again:
+                # Said before: once, only the few words around what is asked now, where the
+                # sentence holds the question's own words and the kind it asks for.
+                asked_now = not own_terms or bool(own_terms & set(self.terms(cand.sentence)))
+                if requoted or not asked_now:
+                    continue
+                if not (wanted and holds_kind(cand.sentence, wanted, q_words)):
+                    continue
+                limit = min(limit, p.shown_words)
+            text = shorten(cand.sentence, focus_now, limit, keep, p.keep_worth)
             n_words = len(text.split())
             if n_words < p.min_words or words + n_words > p.max_words:
                 continue
+            requoted |= again
             chosen.append(Candidate(text, cand.hit_rank, cand.chunk, cand.score))
             words += n_words
-        numbers: dict[str, int] = {}
-        citations: list[Citation] = []
-        parts = []
-        for cand in chosen:
-            aid = cand.chunk.article_id
-            if aid not in numbers:
-                numbers[aid] = len(numbers) + 1
-                citations.append(citation_for(numbers[aid], cand.chunk, cand.sentence))
-            parts.append(f"{cand.sentence} [{numbers[aid]}]")
-        return Answer(text=" ".join(parts), citations=citations, refused=False)
+        if not chosen:
+            return self.refuse(hits)
+        return cited(chosen)
+
+    def more(self, hits: Sequence[Hit], history: Sequence[Turn], shown: Sequence[str]) -> Answer:
+        """Give the next facts of the article discussed: sentences not shown yet, in order."""
+        p = self.params
+        hit = hits[0]
+        sentences = [
+            (s, chunk)
+            for chunk in sorted((hit.chunk, *hit.extra), key=lambda c: c.position)
+            for s in self.split(chunk.text)
+            if len(s.split()) >= p.min_words
+        ]
+        seen = [i for i, (s, _) in enumerate(sentences) if was_shown(s, shown)]
+        after = seen[-1] + 1 if seen else 0
+        chosen: list[Candidate] = []
+        words = 0
+        # What follows the last sentence shown first, then anything skipped before it.
+        for sentence, chunk in [*sentences[after:], *sentences[:after]]:
+            if len(chosen) >= p.max_sentences or was_shown(sentence, shown):
+                continue
+            text = shorten(sentence, lambda w: False, min(p.sentence_words, p.max_words - words))
+            n_words = len(text.split())
+            if n_words < p.min_words or words + n_words > p.max_words:
+                continue
+            chosen.append(Candidate(text, 0, chunk, 0.0))
+            words += n_words
+        if not chosen:
+            return Answer(text=NOTHING_MORE, citations=[citation_for(1, hit.chunk)], refused=True)
+        return cited(chosen)
 
     def support(self, question: str, q_terms: set[str], hits: Sequence[Hit]) -> float:
         """Share of the question's rarity (IDF) that one of the top articles contains.
@@ -303,6 +385,39 @@ class ExtractiveComposer:
             refused=True,
             note="The closest articles I have are listed, but they do not answer this.",
         )
+
+
+def cited(chosen: Sequence[Candidate]) -> Answer:
+    """Join the chosen sentences into an answer, numbering each article once, in order."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for cand in chosen:
+        aid = cand.chunk.article_id
+        if aid not in numbers:
+            numbers[aid] = len(numbers) + 1
+            citations.append(citation_for(numbers[aid], cand.chunk, cand.sentence))
+        parts.append(f"{cand.sentence} [{numbers[aid]}]")
+    return Answer(text=" ".join(parts), citations=citations, refused=False)
+
+
+def earlier_first(hits: Sequence[Hit], history: Sequence[Turn], shown: Sequence[str]) -> list[Hit]:
+    """Move the articles the earlier turns drew on to the front, latest turn first.
+
+    A turn names its cited articles; one remembered without them is known by the sentences
+    its answer quoted.
+    """
+    order: list[str] = []
+    for turn in reversed(history):
+        order += [a for a in turn.articles if a not in order]
+    if not any(turn.articles for turn in history):
+        for hit in hits:
+            text = " ".join([hit.chunk.title, hit.chunk.text, *(c.text for c in hit.extra)])
+            folded = fold(text)
+            if any(piece in folded for piece in shown):
+                order.append(hit.chunk.article_id)
+    rank = {aid: i for i, aid in enumerate(order)}
+    return sorted(hits, key=lambda h: rank.get(h.chunk.article_id, len(rank)))
 
 
 def strip_markers(text: str) -> str:

@@ -49,6 +49,8 @@ class DateWindow:
     start: date | None = None
     end: date | None = None
     phrase: str = ""  # the words of the question the window came from, for logs and tests
+    named: str = ""
+    """Words naming the period as articles write it ("2023", "May"), for the keyword search."""
 
     @property
     def narrowed(self) -> bool:
@@ -184,6 +186,28 @@ def _window(kind: str, m: re.Match[str], today: date) -> tuple[date | None, date
     return None
 
 
+# Periods a question names as when something happened ("in 2023", "last year"): reports,
+# reviews and court cases about them keep appearing after they end, up to the as-of day.
+# Relative ones ("this week", "yesterday", "past 3 days") ask for what is new.
+_HAPPENED = frozenset(
+    ("year", "month", "day_month", "month_day", "last_year", "last_month", "last_week")
+)
+# Each month's full name: the first of its names above.
+_MONTH_NAMES = [next(k for k, v in _MONTHS.items() if v == n).capitalize() for n in range(1, 13)]
+
+
+def _naming(kind: str, m: re.Match[str], start: date | None) -> str:
+    """The words an article would use for the period a question names."""
+    if kind in ("year", "last_year") and start:
+        return str(start.year)
+    if kind in ("month", "last_month") and start:
+        year = m[3] if kind == "month" and m[3] else ""
+        return f"{_MONTH_NAMES[start.month - 1]} {year}".strip()
+    if kind in ("day_month", "month_day") and start:
+        return f"{_MONTH_NAMES[start.month - 1]} {start.day}"
+    return ""
+
+
 _VAGUE = re.compile(r"\b(?:recently|lately|these days|right now|currently)\b")
 
 
@@ -223,6 +247,10 @@ def resolve_dates(question: str, today: date) -> DateWindow:
         if start and start > today:
             continue
         end = min(end, today) if end else None
+        if kind in _HAPPENED and end is not None:
+            return replace(
+                window, start=start, end=today, phrase=m[0], named=_naming(kind, m, start)
+            )
         return replace(window, start=start, end=end, phrase=m[0])
     return window
 

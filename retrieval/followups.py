@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from newsbot.retrieval.types import Turn
 
@@ -16,6 +16,19 @@ _ANAPHORA = re.compile(
 )
 # A short question with none of these is a new topic only if it names something itself.
 _SHORT = 6
+# "Tell me more", "go on", "anything else?": the next facts about the same thing.
+_MORE = re.compile(
+    r"^\W*(?:(?:ok|okay|thanks|and|so)\W+)?(?:please\W+)?"
+    r"(?:tell me more|more|go on|continue|keep going|what else|anything else|and then"
+    r"|(?:any |more |further )?(?:details|info|information))"
+    r"(?:\s+(?:about|on)\s+(?:it|that|this|them|him|her|the \w+))?"
+    r"(?:\W+please)?\W*$",
+    re.IGNORECASE,
+)
+# An elliptical question asks what the earlier one asked, of something else: "And for diesel?"
+_ELLIPSIS = re.compile(r"^\W*(?:and|what about|how about)\b", re.IGNORECASE)
+_MARKER = re.compile(r"\s*\[\d+\]\s*")
+_ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
 
 def leans_on_history(question: str) -> bool:
@@ -23,9 +36,49 @@ def leans_on_history(question: str) -> bool:
     return len(question.split()) <= _SHORT or bool(_ANAPHORA.search(question))
 
 
+def asks_for_more(question: str) -> bool:
+    """Say whether a question only asks for more about what was discussed ("tell me more")."""
+    return bool(_MORE.match(question))
+
+
+def is_elliptical(question: str) -> bool:
+    """Say whether a question repeats the earlier one's ask of something new ("And for X?")."""
+    return bool(_ELLIPSIS.match(question))
+
+
+def without_ellipsis(question: str) -> str:
+    """What an elliptical question asks itself, without its "and"/"what about" opener."""
+    return _ELLIPSIS.sub("", question, count=1)
+
+
 def condense(question: str, history: Sequence[Turn]) -> str:
     """Prefix a follow-up with the (itself condensed) earlier question it leans on."""
     if not history or not leans_on_history(question):
         return question
     earlier = condense(history[-1].question, history[:-1])
+    if asks_for_more(question):
+        return earlier  # "tell me more" names nothing to search for but the earlier topic
     return f"{earlier} {question}"
+
+
+def fold(text: str) -> str:
+    """Lower case with the quoting marks and spacing of an answer folded away, for matching."""
+    text = _ELLIPSIS_MARK.sub(" ", _MARKER.sub(" ", text))
+    return " ".join(text.lower().split())
+
+
+def shown_pieces(history: Iterable[Turn], min_words: int = 4) -> list[str]:
+    """The sentences (or cut pieces of them) the earlier answers quoted, folded."""
+    pieces = []
+    for turn in history:
+        for piece in _MARKER.split(turn.answer):
+            folded = fold(piece)
+            if len(folded.split()) >= min_words:
+                pieces.append(folded)
+    return pieces
+
+
+def was_shown(sentence: str, pieces: Sequence[str]) -> bool:
+    """Say whether an earlier answer quoted this sentence, whole or cut."""
+    folded = fold(sentence)
+    return any(piece in folded or folded in piece for piece in pieces)

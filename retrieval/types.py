@@ -103,3 +103,11 @@ class Turn:
 
     question: str
     answer: str
+    articles: tuple[str, ...] = ()
+    """Ids of the articles the answer cited (none for a refusal), which a follow-up reads first."""
+
+    @classmethod
+    def of(cls, question: str, answer: Answer) -> Turn:
+        """Remember a question with the answer given to it and the articles that answer cited."""
+        cited = () if answer.refused else tuple(c.article_id for c in answer.citations)
+        return cls(question=question, answer=answer.text, articles=cited)

@@ -6,18 +6,25 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from newsbot.harness.evaluation import (
     REQUIRED_KEYS,
+    EvalQuestion,
     Row,
     answer_found,
     answer_found_words,
+    format_table,
+    full_report,
     load_questions,
     normalize,
+    run_questions,
     summarize,
 )
+from newsbot.retrieval.errors import InputError
+from newsbot.retrieval.types import Answer, Citation, Turn
 from tests.support.stores import SHARED
 
 
@@ -124,14 +131,14 @@ QUESTIONS = [
 ]
 
 
-def run_eval(tmp_path, store, out):
+def run_eval(tmp_path, store, out, *extra):
     env = {**os.environ, "NEWSBOT_DATA_DIR": str(tmp_path / "unused")}
     return subprocess.run(
         [
             sys.executable, "-m", "newsbot.bot.cli", "eval",
             "--articles", str(tmp_path / "articles.jsonl"),
             "--questions", str(tmp_path / "questions.jsonl"),
-            "--store", str(store), "--out", str(out),
+            "--store", str(store), "--out", str(out), *extra,
         ],
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
@@ -175,3 +182,116 @@ def test_the_shared_dev_questions_load():
     assert len(questions) == 399
     assert sum(1 for q in questions if q.gold_urls) == 131
     assert all(q.asked_on for q in questions)
+
+
+class EchoBot:
+    """A responder that answers with the question and records the history it was given."""
+
+    def __init__(self):
+        self.asked: list[tuple[str, list]] = []
+
+    def respond(self, question, history=(), as_of=None, depth=None):
+        self.asked.append((question, list(history)))
+        answer = Answer(text=f"echo {question} [1]", citations=[citation(question)])
+        return answer, []
+
+
+def citation(question):
+    return Citation(n=1, title="t", source=None, published_at=None, url="u", path=None,
+                    article_id=f"a-{question}")  # fmt: skip
+
+
+def question(id, text, conversation=None, turn=None, answer="x"):
+    return EvalQuestion(id=id, question=text, asked_on=date(2024, 3, 4), answer=answer,
+                        conversation=conversation, turn=turn)  # fmt: skip
+
+
+def test_a_conversation_is_asked_in_turn_order_with_the_bots_own_answers_as_history():
+    bot = EchoBot()
+    questions = [
+        question("c-2", "When?", "c", 2),
+        question("solo", "Who?"),
+        question("c-1", "What happened?", "c", 1),
+        question("d-1", "Which one?", "d", 1),
+    ]
+    rows = run_questions(bot, questions)
+    assert [r.id for r in rows] == ["c-1", "c-2", "solo", "d-1"]
+    assert [q for q, _ in bot.asked] == ["What happened?", "When?", "Who?", "Which one?"]
+    (_, first), (_, second), (_, solo), (_, other) = bot.asked
+    assert first == [] and solo == [] and other == []
+    assert second == [Turn("What happened?", "echo What happened? [1]", ("a-What happened?",))]
+    report = full_report(rows)
+    assert report["by_turn"]["first"]["n_questions"] == 3
+    assert report["by_turn"]["follow_up"]["n_questions"] == 1
+    assert "by_noise" not in report
+    assert "by_turn.follow_up" in format_table(report)
+
+
+def test_noise_copies_every_question_per_kind_and_keeps_conversations_whole(tmp_path):
+    path = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "s", "question": "What did the XR-17 drone deliver?", "asked_on": "2024-03-04"},
+        {"id": "c1", "question": "Who bought Tollbridge Dairy?", "conversation": "c", "turn": 1},
+        {"id": "c2", "question": "When was that?", "conversation": "c", "turn": 2},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    questions = load_questions(path, noise=["clean", "dehyphen", "lowercase"])
+    by_id = {q.id: q for q in questions}
+    assert by_id["s-dehyphen"].question == "What did the XR17 drone deliver?"
+    # Nothing to dehyphen in the conversation, but its turns stay, as written.
+    assert by_id["c2-dehyphen"].question == "When was that?"
+    assert by_id["c2-lowercase"].question == "when was that"
+    assert {q.conversation for q in questions if q.conversation} == {
+        "c-clean", "c-dehyphen", "c-lowercase"
+    }  # fmt: skip
+    report = full_report(run_questions(EchoBot(), questions))
+    assert set(report["by_noise"]) == {"clean", "dehyphen", "lowercase"}
+    assert report["by_noise"]["lowercase"]["n_questions"] == 3
+    assert report["by_noise"]["clean"]["by_turn"]["follow_up"]["n_questions"] == 1
+    with pytest.raises(InputError):
+        load_questions(path, noise=["shouting"])
+
+
+CONVERSATION = [
+    {
+        "id": "k-1",
+        "conversation": "k",
+        "turn": 1,
+        "question": "How much did the restoration of the Brindlemere brick kiln cost?",
+        "asked_on": "2024-03-04",
+        "answer": "84,000 pounds",
+        "gold_urls": ["https://news.example/kiln"],
+    },
+    {
+        "id": "k-2",
+        "conversation": "k",
+        "turn": 2,
+        "question": "How many years did it take?",
+        "asked_on": "2024-03-04",
+        "answer": "three years",
+        "gold_urls": ["https://news.example/kiln"],
+    },
+]
+
+
+@pytest.mark.model  # `newsbot eval` in a child process loads the model
+def test_eval_command_runs_conversations_and_noise(tmp_path):
+    (tmp_path / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n")
+    rows = [*CONVERSATION, QUESTIONS[1]]
+    (tmp_path / "questions.jsonl").write_text("\n".join(json.dumps(q) for q in rows) + "\n")
+    out = tmp_path / "out"
+    result = run_eval(tmp_path, tmp_path / "store", out, "--noise", "clean,greeting")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["noise"] == ["clean", "greeting"] and report["n_questions"] == 6
+    for kind in ("clean", "greeting"):
+        section = report["by_noise"][kind]
+        assert section["n_questions"] == 3
+        assert section["by_turn"]["first"]["n_questions"] == 2
+        assert section["by_turn"]["follow_up"]["n_questions"] == 1
+    assert report["by_noise"]["clean"]["by_turn"]["follow_up"]["answer_found"] == 1.0
+    lines = [json.loads(x) for x in (out / "answers.jsonl").read_text().splitlines()]
+    follow_up = next(x for x in lines if x["id"] == "k-2-clean")
+    assert follow_up["turn"] == 2 and follow_up["conversation"] == "k-clean"
+    assert "three years" in follow_up["text"]
+    assert "by_noise.greeting.follow_up" in result.stdout

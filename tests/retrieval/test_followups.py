@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from newsbot.retrieval.followups import condense, leans_on_history
+from newsbot.retrieval.followups import (
+    asks_for_more,
+    condense,
+    fold,
+    is_elliptical,
+    leans_on_history,
+    shown_pieces,
+    was_shown,
+)
 from newsbot.retrieval.types import Turn
 
 
@@ -69,3 +77,79 @@ def test_condense_carries_the_chain_of_turns():
         "How many vacancies did Pinebrook have last autumn?"
     )
     assert condense("When was that?", []) == "When was that?"
+
+
+def chat(newsbot, *questions: str):
+    """Ask questions in one chat, as the front ends do (Turn.of); return every answer."""
+    history: list[Turn] = []
+    answers = []
+    for question in questions:
+        answers.append(newsbot.answer(question, history))
+        history.append(Turn.of(question, answers[-1]))
+    return answers
+
+
+def sentences(answer) -> list[str]:
+    return [s for s in shown_pieces([Turn("", answer.text)])]
+
+
+def assert_no_repeat(earlier, later):
+    """The later answer quotes none of the earlier answer's sentences whole."""
+    assert later.text != earlier.text
+    for piece in sentences(earlier):
+        assert not (len(piece.split()) > 12 and piece in fold(later.text)), piece
+
+
+def test_when_was_that_answers_with_a_date_not_the_previous_answer(samples_newsbot):
+    first, then = chat(samples_newsbot, "Who is buying Tollbridge Dairy?", "And when was that?")
+    assert not then.refused
+    assert_no_repeat(first, then)
+    assert "Monday" in then.text or "2024" in then.text
+
+
+def test_who_said_it_names_a_person(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Which plant did Meridian agree to keep open?",
+        "Who said it?",
+    )
+    assert not then.refused
+    assert_no_repeat(first, then)
+    assert any(name in then.text for name in ("Agnes Tollbridge", "Douglas Farraday"))
+
+
+def test_how_many_asks_for_a_number_about_the_same_deal(samples_newsbot):
+    first, then = chat(
+        samples_newsbot, "Which plant did Meridian agree to keep open?", "How many employees?"
+    )
+    assert cited_files(then)[0] == "05_meridian-foods-tollbridge-dairy-deal.txt"
+    assert "640" in then.text
+    assert_no_repeat(first, then)
+
+
+def test_tell_me_more_gives_the_next_facts(samples_newsbot):
+    first, more, again = chat(
+        samples_newsbot, "Who is buying Tollbridge Dairy?", "Tell me more", "go on"
+    )
+    assert not more.refused
+    assert cited_files(more)[0] == "05_meridian-foods-tollbridge-dairy-deal.txt"
+    assert_no_repeat(first, more)
+    assert_no_repeat(more, again)
+    assert set(sentences(more)).isdisjoint(sentences(first))
+
+
+def test_follow_up_kinds():
+    assert asks_for_more("Tell me more") and asks_for_more("ok, go on.")
+    assert asks_for_more("anything else?") and asks_for_more("tell me more about it")
+    assert not asks_for_more("Tell me more about the Pinebrook school week")
+    assert is_elliptical("And for diesel?") and is_elliptical("What about the lottery?")
+    history = [Turn("Who is buying Tollbridge Dairy?", "Meridian Foods [1]")]
+    assert condense("Tell me more", history) == "Who is buying Tollbridge Dairy?"
+
+
+def test_shown_sentences_are_recognised_whole_or_cut():
+    history = [Turn("q", "The deal closes in March. [1] … Meridian will keep 640 workers … [2]")]
+    pieces = shown_pieces(history)
+    assert was_shown("The deal closes in March.", pieces)
+    assert was_shown("Under it, Meridian will keep 640 workers for two years.", pieces)
+    assert not was_shown("Farmers were paid on time.", pieces)
