@@ -25,7 +25,7 @@ class ChatMemory:
         # may stop this half way, and must not lose the turns before.
         turns = self._chats.setdefault(chat, deque(maxlen=self.max_turns))
         self._chats.move_to_end(chat)
-        turns.append(Turn(question=question, answer=answer.text))
+        turns.append(Turn.of(question, answer))
         self._last[chat] = answer
         while len(self._chats) > self.max_chats:
             gone, _ = self._chats.popitem(last=False)
