@@ -6,6 +6,7 @@ import logging
 import math
 import shutil
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -140,12 +141,17 @@ class HybridSearcher:
             return []
         wide_k = math.ceil(self.params.dense_k * self.params.overfetch * view.count() / inside)
         if wide_k <= self.params.max_overfetch:
-            wide = self._chunks(self.store.nearest(vector, wide_k), view)
-            keep = window.mask(np.array([_day(c) for c, _ in wide], dtype=np.int64))
+            found = self.store.nearest(vector, wide_k)
+            # Days from the index's column: only the chunks kept are decoded.
+            days = view.days([cid for cid, _ in found])
+            extra = self.store.get_chunks([cid for cid, _ in found if cid not in days])
+            days.update((c.id, _day(c)) for c in extra)
+            wide = [(cid, sim) for cid, sim in found if cid in days]
+            keep = window.mask(np.array([days[cid] for cid, _ in wide], dtype=np.int64))
             assert keep is not None  # a window with dates masks any days
             kept = [pair for pair, ok in zip(wide, keep, strict=True) if ok]
             if len(kept) >= self.params.dense_k or len(wide) < wide_k:
-                return kept[: self.params.dense_k]
+                return self._chunks(kept[: self.params.dense_k], view, extra)
         try:
             among = self.store.nearest(vector, self.params.dense_k, among=view.ids_inside(window))
         except StoreError:
@@ -155,10 +161,10 @@ class HybridSearcher:
         return self._chunks(among, view)
 
     def _chunks(
-        self, found: list[tuple[str, float]], view: KeywordView
+        self, found: list[tuple[str, float]], view: KeywordView, extra: Sequence[Chunk] = ()
     ) -> list[tuple[Chunk, float]]:
         """Pair ids with their chunks from the index; read the few it lacks from the store."""
-        held = {c.id: c for c in view.chunks([cid for cid, _ in found])}
+        held = {c.id: c for c in [*view.chunks([cid for cid, _ in found]), *extra]}
         missing = [cid for cid, _ in found if cid not in held]
         held.update((c.id, c) for c in self.store.get_chunks(missing))
         return [(held[cid], similarity) for cid, similarity in found if cid in held]

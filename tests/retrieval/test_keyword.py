@@ -90,6 +90,10 @@ def test_lookups_by_id_article_and_hash(folder):
     ]
     assert view.chunks(["ferry:1"])[0] == FERRY[1]  # text and metadata come back whole
     assert [c.id for c in view.article_chunks("ferry")] == ["ferry:0", "ferry:1"]
+    assert view.days(["ferry:1", "nope:0", "budget:0"]) == {
+        "ferry:1": date(2024, 5, 1).toordinal(),
+        "budget:0": date(2024, 5, 3).toordinal(),
+    }
     rebuild(folder, [*FERRY, *article("budget", None, "x", digest="h2")], TERMS, cursor=0)
     assert KeywordIndex(folder, TERMS).view().hashes(["ferry", "budget", "gone"]) == {
         "ferry": "h",
