@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -153,6 +154,8 @@ def reindex(store: Store, terms: Tokenizer | None = None) -> int:
             yield chunk
 
     rebuild(store.settings.data_dir / FOLDER, counting(), terms or Tokenizer(), cursor)
+    # The in-memory index's saved copies, from before the index lived on disk.
+    shutil.rmtree(store.settings.data_dir / "keyword-index", ignore_errors=True)
     log.info("keyword index rebuilt: %d chunks, feed cursor %d", counted, cursor)
     return counted
 
