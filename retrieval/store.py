@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -30,8 +27,6 @@ PAGE = 2000
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
 LEGACY_VECTOR_SPACE = "unstamped:fp32"
-# A file beside Chroma's own whose token changes with every write (see Store.generation).
-GENERATION_FILE = "newsbot.generation"
 
 
 def chunk_id(article_id: str, position: int) -> str:
@@ -192,35 +187,11 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
-    @property
-    def generation_file(self) -> Path | None:
-        """Where the embedded store notes each change (None for a server: others write too)."""
-        return None if self.settings.chroma_server else self.settings.chroma_dir / GENERATION_FILE
-
-    def generation(self) -> str:
-        """A token that changes with every write through any Store on this data dir."""
-        path = self.generation_file
-        try:
-            return path.read_text(encoding="utf-8").strip() if path else ""
-        except FileNotFoundError:
-            return "0"
-
-    def _bump_generation(self) -> None:
-        path = self.generation_file
-        if path:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-            os.replace(tmp, path)
-
     @contextmanager
     def _changing(self, article_ids: Sequence[str]) -> Iterator[None]:
-        """Record the write in the change feed, and mark the store changed, before and after."""
+        """Record the write in the change feed, before and after it."""
         with self.feed.recording(article_ids):
-            self._bump_generation()
-            try:
-                yield
-            finally:
-                self._bump_generation()
+            yield
 
     def write_articles(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
         """Write articles' chunks (chunks, vectors, old chunk count), then drop stale positions."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,7 +20,8 @@ import pytest
 
 from tests.support.stores import EXAMPLES, ROOT
 
-pytestmark = pytest.mark.model  # the chat and every ingest load the real model
+# The chat and every ingest in a process of its own load the real model.
+model = pytest.mark.model
 
 # What the issue promises: answered by every running chat within this many seconds.
 FRESH_WITHIN = 5.0
@@ -164,6 +166,7 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
+@model
 def test_a_running_chat_answers_what_another_process_adds_replaces_and_prunes(tmp_path):
     folder, data_dir = corpus(tmp_path), tmp_path / "data"
     ingest(data_dir, str(folder))
@@ -175,6 +178,7 @@ def test_a_running_chat_answers_what_another_process_adds_replaces_and_prunes(tm
         chat.close()
 
 
+@model
 def test_a_chat_on_an_empty_store_answers_once_articles_arrive(tmp_path):
     folder, data_dir = tmp_path / "corpus", tmp_path / "data"
     folder.mkdir()
@@ -186,6 +190,7 @@ def test_a_chat_on_an_empty_store_answers_once_articles_arrive(tmp_path):
         chat.close()
 
 
+@model
 def test_a_replica_on_its_own_data_dir_follows_writes_to_a_shared_server(tmp_path, chroma_server):
     folder = corpus(tmp_path)
     writer_dir, replica_dir = tmp_path / "writer", tmp_path / "replica"
@@ -197,3 +202,82 @@ def test_a_replica_on_its_own_data_dir_follows_writes_to_a_shared_server(tmp_pat
         follow_writes(chat, writer_dir, folder, server=chroma_server)
     finally:
         chat.close()
+
+
+def store_of(tmp_path: Path, embedder, name: str = "data"):
+    from newsbot.retrieval.store import Store
+    from tests.support.stores import make_settings
+
+    return Store(make_settings(tmp_path / name), embedder)
+
+
+def keyword_view(store):
+    from newsbot.retrieval.live import keyword_index
+
+    return keyword_index(store).view()
+
+
+def test_shards_split_the_articles_and_prune_only_their_own(tmp_path, hashing_embedder):
+    from newsbot.ingest.indexer import Indexer, Shard
+
+    folder = corpus(tmp_path)
+    store = store_of(tmp_path, hashing_embedder)
+    reports = [Indexer(store, shard=Shard(i, 2)).ingest([folder]) for i in range(2)]
+    assert sorted(r.added for r in reports) == [1, 2]  # the three articles, each written once
+    assert keyword_view(store).stats()["articles"] == 3
+
+    for gone in folder.iterdir():
+        gone.unlink()
+    pruned = Indexer(store, shard=Shard(0, 2)).ingest([folder], prune=True).pruned
+    assert pruned == reports[0].added
+    assert len(store.articles()) == 3 - pruned == keyword_view(store).stats()["articles"]
+
+
+def test_shard_takes_i_of_n():
+    from newsbot.ingest.indexer import Shard
+    from newsbot.retrieval.errors import ConfigError
+
+    assert Shard.parse("1/3") == Shard(1, 3)
+    for bad in ("3/3", "-1/2", "1", "a/b"):
+        with pytest.raises(ConfigError):
+            Shard.parse(bad)
+
+
+def test_catch_up_waits_for_an_unended_write_unless_no_write_can_be_running(
+    tmp_path, hashing_embedder
+):
+    from newsbot.ingest.indexer import Indexer
+    from newsbot.retrieval.live import catch_up
+
+    folder = corpus(tmp_path)
+    store = store_of(tmp_path, hashing_embedder)
+    Indexer(store).ingest([folder])
+    aid = next(iter(store.articles()))
+    at = store.feed.length()
+    # A writer that died (or still runs) between its begin record and its end record.
+    store.feed._append("begin", "dead", [aid])
+    store.collection.delete(where={"article_id": aid})
+    other = Indexer(store).ingest([EXAMPLES / "04_valley-united-regional-cup.txt"])
+    assert other.added == 1
+    # The Indexer ran catch_up settled (it holds the lock): the dead write was applied.
+    assert keyword_view(store).article_chunks(aid) == []
+    assert keyword_view(store).cursor == store.feed.length()
+
+    # Unsettled (another machine may still be writing): it is applied, but the cursor waits.
+    store.feed._append("begin", "running", [aid])
+    catch_up(store)
+    assert at < keyword_view(store).cursor == store.feed.length() - 1
+    store.feed._append("end", "running", [aid])
+    catch_up(store)
+    assert keyword_view(store).cursor == store.feed.length()
+
+
+def test_reindex_rebuilds_what_chroma_holds(tmp_path, hashing_embedder):
+    from newsbot.ingest.indexer import Indexer
+    from newsbot.retrieval.live import reindex
+
+    store = store_of(tmp_path, hashing_embedder)
+    Indexer(store).ingest([corpus(tmp_path)])
+    shutil.rmtree(tmp_path / "data" / "keyword")
+    assert reindex(store) == store.count() == keyword_view(store).count()
+    assert keyword_view(store).cursor == store.feed.length()
