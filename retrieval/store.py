@@ -309,18 +309,27 @@ class Store:
         """Return the ids and cosine similarities of the k nearest chunks (of `among` if given).
 
         Only ids and distances come back: reading texts and metadata back is slow, so the
-        searcher takes those from the chunks it holds in memory. An id in
-        `among` that the store no longer has makes Chroma fail (StoreError).
+        searcher takes those from the keyword index. An id in `among` that the store no longer
+        has makes Chroma fail (StoreError). An embedded process whose vector index is older
+        than another process's writes (ids it never loaded, or no index on disk yet when it
+        opened) finds nothing until it is reopened, rather than failing the question.
         """
         if k <= 0 or (among is not None and not among):
             return []
-        with store_errors("search", self.location):
-            result = self.collection.query(
-                query_embeddings=[embedding],
-                n_results=k,
-                ids=list(among) if among is not None else None,
-                include=["distances"],
-            )
+        try:
+            with store_errors("search", self.location):
+                result = self.collection.query(
+                    query_embeddings=[embedding],
+                    n_results=k,
+                    ids=list(among) if among is not None else None,
+                    include=["distances"],
+                )
+        except StoreError as error:
+            if not self.embedded:
+                raise
+            log.info("dense search skipped until the store is reopened: %s", error)
+            self.mark_stale()
+            return []
         return [
             (cid, 1.0 - float(dist))
             for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
