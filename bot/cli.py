@@ -1,4 +1,4 @@
-"""The `newsbot` command: ingest, ask, chat, stats, telegram, eval, bench."""
+"""The `newsbot` command: ingest, reindex, ask, chat, stats, telegram, eval, bench."""
 
 from __future__ import annotations
 
@@ -61,7 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--wait", action="store_true", help="wait for a running ingest instead of failing"
     )
+    ingest.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="write only this worker's share of the articles (worker I of N, from 0)",
+    )
     ingest.set_defaults(run=run_ingest)
+
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the keyword index from the store (ingest keeps it current)"
+    )
+    reindex.add_argument(
+        "--wait", action="store_true", help="wait for a running ingest instead of failing"
+    )
+    reindex.set_defaults(run=run_reindex)
 
     ask = commands.add_parser("ask", help="answer one question and exit")
     ask.add_argument("question")
@@ -109,26 +122,33 @@ def missing_harness() -> int:
     return EXIT_ERROR
 
 
-def open_newsbot() -> Newsbot:
+def open_newsbot(live: bool = False) -> Newsbot:
+    """Open the chain; `live` for long-running front ends, which follow others' writes."""
     from newsbot.retrieval.chain import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
 
-    return Newsbot(RetrievalSettings())
+    newsbot = Newsbot(RetrievalSettings())
+    if live:
+        newsbot.start_freshness()
+    return newsbot
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from newsbot.ingest.indexer import ingest_lock
+    from newsbot.ingest.indexer import Shard, ingest_lock
     from newsbot.ingest.settings import IngestSettings
     from newsbot.retrieval.settings import RetrievalSettings
     from newsbot.retrieval.store import Store
 
     settings, ingest_settings = RetrievalSettings(), IngestSettings()
+    shard = Shard.parse(args.shard) if args.shard else Shard()
     if args.watch:
         return watch_ingest(args, settings, ingest_settings)
     with ingest_lock(settings.data_dir, wait=args.wait):
         embedder = settings.embedder()
-        store = Store(settings, embedder)
+        # Opened under the lock: an embedded writer must start from the latest vectors.
+        store = Store(settings, embedder, fresh=True)
         indexer = ingest_settings.indexer(store)
+        indexer.shard = shard
         with ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article:
             indexer.on_article = on_article
             report = indexer.ingest(args.paths, prune=args.prune)
@@ -144,7 +164,7 @@ def watch_ingest(
     import threading
 
     from newsbot.ingest.fetch import is_url
-    from newsbot.ingest.indexer import ingest_lock
+    from newsbot.ingest.indexer import Shard, ingest_lock
     from newsbot.ingest.watch import watch
     from newsbot.retrieval.errors import NewsbotError
     from newsbot.retrieval.store import Store
@@ -153,8 +173,7 @@ def watch_ingest(
     # Files are cheap to stat, so folders are polled often; feeds are fetched less often.
     interval = args.interval or (ingest_settings.watch_interval if has_feeds else 2.0)
     embedder = settings.embedder()
-    store = Store(settings, embedder)
-    indexer = ingest_settings.indexer(store)
+    shard = Shard.parse(args.shard) if args.shard else Shard()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"watching {', '.join(args.paths)} every {interval:g}s; Ctrl-C stops", file=sys.stderr)
@@ -165,8 +184,14 @@ def watch_ingest(
                 ingest_lock(settings.data_dir),
                 ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article,
             ):
-                indexer.on_article = on_article
-                report = indexer.ingest(args.paths, prune=args.prune)
+                # Reopened each pass, under the lock: others may have written in between.
+                store = Store(settings, embedder, fresh=True)
+                try:
+                    indexer = ingest_settings.indexer(store)
+                    indexer.shard, indexer.on_article = shard, on_article
+                    report = indexer.ingest(args.paths, prune=args.prune)
+                finally:
+                    store.close()
         except NewsbotError as error:
             # A busy lock or an unreachable server must not end the watch: try next pass.
             print(f"newsbot: {error}; trying again in {interval:g}s", file=sys.stderr)
@@ -251,6 +276,26 @@ NO_ARTICLES = (
 )
 
 
+def run_reindex(args: argparse.Namespace) -> int:
+    import time
+
+    from newsbot.retrieval.live import ingest_lock, keyword_index, reindex
+    from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.store import Store
+
+    settings = RetrievalSettings()
+    started = time.perf_counter()
+    with ingest_lock(settings.data_dir, wait=args.wait):
+        store = Store(settings, settings.embedder())
+        chunks = reindex(store)
+    articles = keyword_index(store).view().stats()["articles"]
+    print(
+        f"keyword index rebuilt: {articles} articles, {chunks} chunks "
+        f"in {time.perf_counter() - started:.1f}s ({settings.data_dir / 'keyword'})"
+    )
+    return EXIT_OK
+
+
 def run_ask(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
     if not newsbot.store.count():
@@ -272,16 +317,18 @@ def run_chat(args: argparse.Namespace) -> int:
     from newsbot.bot.memory import ChatMemory
     from newsbot.bot.settings import BotSettings
 
-    newsbot = open_newsbot()
+    newsbot = open_newsbot(live=True)
     memory = ChatMemory(BotSettings().history_turns)
     stats = newsbot.stats()
     if not stats["articles"]:
-        print(NO_ARTICLES)
-        return EXIT_OK
-    print(
-        f"newsbot: {stats['articles']} articles ({stats['first_published']} to "
-        f"{stats['last_published']}). Ask a question; 'quit' or Ctrl-D leaves, 'reset' forgets."
-    )
+        # The chat stays open: articles another process ingests are answered within seconds.
+        print(f"{NO_ARTICLES}\nAsk once they are in; 'quit' or Ctrl-D leaves.")
+    else:
+        print(
+            f"newsbot: {stats['articles']} articles ({stats['first_published']} to "
+            f"{stats['last_published']}). Ask a question; 'quit' or Ctrl-D leaves, "
+            "'reset' forgets."
+        )
     while True:
         try:
             question = input("\n> ").strip()
@@ -422,7 +469,11 @@ def run_telegram(args: argparse.Namespace) -> int:
     from newsbot.bot.settings import BotSettings
     from newsbot.bot.telegram import run
 
-    run(BotSettings(), open_newsbot())
+    newsbot = open_newsbot(live=True)
+    try:
+        run(BotSettings(), newsbot)
+    finally:
+        newsbot.stop_freshness()
     return EXIT_OK
 
 

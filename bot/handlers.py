@@ -185,12 +185,20 @@ async def ingest(update: Update, context: Context) -> None:
 
 
 def reingest(newsbot: Newsbot, paths: list[str]) -> IngestReport:
-    """Ingest paths into the bot's own store under the store's ingest lock."""
+    """Ingest paths into the bot's store under the store's ingest lock, then serve the result."""
     from newsbot.ingest.indexer import ingest_lock
     from newsbot.ingest.settings import IngestSettings
+    from newsbot.retrieval.store import Store
 
     with ingest_lock(newsbot.settings.data_dir):
-        return IngestSettings().indexer(newsbot.store).ingest(paths)
+        # A store of its own, opened under the lock: the one serving questions may be stale.
+        store = Store(newsbot.settings, newsbot.embedder, fresh=True)
+        try:
+            report = IngestSettings().indexer(store).ingest(paths)
+        finally:
+            store.close()
+    newsbot.store.reopen()
+    return report
 
 
 async def not_text(update: Update, context: Context) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import fnmatch
 import hashlib
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +14,14 @@ from newsbot.ingest.chunking import chunk_article, embedding_text
 from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
-from newsbot.retrieval.errors import IngestBusyError
+from newsbot.retrieval.errors import ConfigError
+from newsbot.retrieval.live import catch_up, ingest_lock
 from newsbot.retrieval.store import Store
 from newsbot.retrieval.types import Article, Chunk
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Indexer", "IngestReport", "Shard", "content_hash", "ingest_lock"]
 
 # Articles whose stored state is looked up in one Chroma query.
 LOOKUP_BATCH = 64
@@ -90,27 +90,29 @@ def body_hash(article: Article) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-@contextmanager
-def ingest_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
-    """Hold the store's ingest lock; a second ingest waits, or is told at once, that one runs."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "ingest.lock"
-    with path.open("a+") as handle:
+@dataclass(frozen=True)
+class Shard:
+    """Worker `index` of `count`: it writes only the articles whose id hashes to it."""
+
+    index: int = 0
+    count: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """Read `i/n` (0 <= i < n)."""
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError as error:
-            raise IngestBusyError(
-                f"another ingest is writing to {data_dir} (lock {path}); "
-                "wait for it to finish and run this again"
-            ) from error
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError as error:
+            raise ConfigError(f"--shard takes i/n, like 0/4; got {text!r}") from error
+        if not 0 <= index < count:
+            raise ConfigError(f"--shard {text}: i must be at least 0 and less than n")
+        return cls(index, count)
+
+    def owns(self, article_id: str) -> bool:
+        if self.count == 1:
+            return True
+        digest = hashlib.sha256(article_id.encode("utf-8")).hexdigest()
+        return int(digest[:8], 16) % self.count == self.index
 
 
 @dataclass
@@ -146,8 +148,10 @@ class Indexer:
         target_tokens: int = 200,
         on_article: Callable[[IngestReport], None] | None = None,
         options: ReadOptions = DEFAULT_OPTIONS,
+        shard: Shard = Shard(),
     ):
         self.store = store
+        self.shard = shard
         self.embedder = store.embedder
         self.batch_chunks = batch_chunks
         self.target_tokens = target_tokens
@@ -155,7 +159,12 @@ class Indexer:
         self.options = options
 
     def ingest(self, paths: Iterable[str | Path], prune: bool = False) -> IngestReport:
-        """Ingest files, folders, globs and URLs; with prune, drop articles no longer there."""
+        """Ingest files, folders, globs and URLs; with prune, drop articles no longer there.
+
+        The caller holds the data dir's ingest lock: the run ends by bringing the keyword
+        index up to date with every write the change feed names, its own and any a crashed
+        run left behind.
+        """
         started = time.perf_counter()
         run = _Run()
         roots = [str(p) for p in paths]
@@ -182,16 +191,21 @@ class Indexer:
                 continue
             run.seen_ids.add(article.id)
             run.seen_hashes[body] = (article.location, article.id)
+            # Every worker reads everything (and so drops the same duplicates); each writes
+            # only its own share.
+            if not self.shard.owns(article.id):
+                continue
             run.lookup.append((article, origin, digest))
             if len(run.lookup) >= LOOKUP_BATCH:
                 self._decide(run)
         self._decide(run)
         self._flush(run)
         for aid in run.duplicates:
-            if aid not in run.seen_ids:
+            if aid not in run.seen_ids and self.shard.owns(aid):
                 self.store.delete_article(aid)
         if prune:
             run.report.pruned = self._prune(run, roots)
+        catch_up(self.store, settled=self.store.embedded)
         run.report.seconds = time.perf_counter() - started
         return run.report
 
@@ -275,7 +289,7 @@ class Indexer:
         for _, meta in self.store.iter_metadata():
             aid = str(meta.get("article_id", ""))
             origin = str(meta.get("origin", ""))
-            if aid in run.seen_ids or not origin or origin in protected:
+            if aid in run.seen_ids or not origin or origin in protected or not self.shard.owns(aid):
                 continue
             if any(under(origin, p) for p in protected):
                 continue

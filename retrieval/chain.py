@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsbot.retrieval.compose import Composer, ExtractiveComposer
 from newsbot.retrieval.dates import resolve_dates, without_dates
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.followups import condense
+from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
 from newsbot.retrieval.settings import RetrievalSettings
 from newsbot.retrieval.store import Store, to_chunk
 from newsbot.retrieval.text import split_sentences
 from newsbot.retrieval.types import Answer, Turn
+
+if TYPE_CHECKING:
+    from newsbot.retrieval.live import Freshness
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +114,8 @@ class Newsbot:
         self.embedder.load_in_background()  # while Chroma opens and LangChain imports
         self.store = store or Store(settings, self.embedder)
         self.searcher = HybridSearcher(self.store, self.embedder)
+        # Only a store older than the keyword index lacks one; build it now, behind the lock.
+        ensure_index(self.store, self.searcher.keywords)
         self.today = today
         self.extractive = ExtractiveComposer(
             terms=self.searcher.terms,
@@ -120,6 +127,7 @@ class Newsbot:
 
         self.composer: Composer = composer or composer_for(settings, self.extractive)
         self.retriever = news_retriever(self.searcher, settings.top_k)
+        self.freshness: Freshness | None = None
 
     def retrieve(
         self,
@@ -159,23 +167,35 @@ class Newsbot:
         return answer, hits
 
     def warm_up(self) -> None:
-        """Load the model and build the keyword index now rather than on the first question."""
+        """Load the model and open the keyword index now rather than on the first question."""
         self.embedder.encode_query("warm up")
         _ = self.searcher.keyword
 
+    def start_freshness(self) -> None:
+        """Follow other processes' writes from now on (for chat and the bot, not `ask`)."""
+        from newsbot.retrieval.live import Freshness
+
+        if self.freshness is None:
+            self.freshness = Freshness(self.store, self.searcher.terms)
+            self.freshness.start()
+            # A chat that ends by returning from its loop stops it too, mid-catch-up or not.
+            atexit.register(self.stop_freshness)
+
+    def stop_freshness(self) -> None:
+        if self.freshness is not None:
+            self.freshness.stop()
+            self.freshness = None
+
     def stats(self) -> dict[str, Any]:
-        """Summarise the store: articles, chunks, sources, date range, location."""
-        articles: dict[str, dict[str, Any]] = {}
-        for _, meta in self.store.iter_metadata():
-            articles.setdefault(str(meta["article_id"]), meta)
-        days = sorted(m["published_at"] for m in articles.values() if m.get("published_at"))
-        sources = sorted({str(m["source"]) for m in articles.values() if m.get("source")})
+        """Summarise the store from the keyword index's totals: no pass over the chunks."""
+        totals = self.searcher.keyword.stats()
+        first, last = totals["first_day"], totals["last_day"]
         return {
-            "articles": len(articles),
-            "chunks": self.store.count(),
-            "sources": sources,
-            "first_published": days[0] if days else None,
-            "last_published": days[-1] if days else None,
+            "articles": totals["articles"],
+            "chunks": totals["chunks"],
+            "sources": totals["sources"],
+            "first_published": first.isoformat() if isinstance(first, date) else None,
+            "last_published": last.isoformat() if isinstance(last, date) else None,
             "store": self.store.location,
         }
 

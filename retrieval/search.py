@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,8 +14,8 @@ import numpy as np
 from newsbot.retrieval.dates import DateWindow
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.errors import StoreError
-from newsbot.retrieval.keyword import KeywordIndex
-from newsbot.retrieval.keyword_cache import load_or_build, store_state
+from newsbot.retrieval.keyword import FOLDER, KeywordIndex, KeywordView
+from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.store import UNKNOWN_DAY, Store
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Chunk, Passage
@@ -74,31 +75,35 @@ class HybridSearcher:
         self.store = store
         self.embedder = embedder
         self.params = params
-        # One tokenizer for the process: the index and the composer share its word cache,
-        # which outlives index rebuilds.
+        # One tokenizer for the process: the index and the composer share its word cache.
         self.terms = Tokenizer()
-        self._keyword: KeywordIndex | None = None
-        self._keyword_state = ""
+        self.keywords = KeywordIndex(store.settings.data_dir / FOLDER, self.terms)
+        self._checked = False
+        self._last: KeywordView | None = None
         self._lock = threading.Lock()
 
-    @property
-    def keyword(self) -> KeywordIndex:
-        """Load (or build) the keyword index on first use, and again when the store changed."""
+    def view(self) -> KeywordView:
+        """Return the keyword index as last committed (built from the store if it has none)."""
         with self._lock:
-            if self._keyword is None or store_state(self.store) != self._keyword_state:
-                self._keyword, self._keyword_state = load_or_build(self.store, self.terms)
-            return self._keyword
+            if not self._checked:
+                ensure_index(self.store, self.keywords)
+                self._checked = True
+            self._last = self.keywords.view()
+            return self._last
 
     @property
-    def last_keyword(self) -> KeywordIndex:
-        """The index the last search used (built if none yet), without asking the store.
+    def keyword(self) -> KeywordView:
+        """The keyword index as last committed (see view())."""
+        return self.view()
 
-        The composer looks up word rarities thousands of times per answer; each lookup must
-        not cost a round trip to Chroma.
+    @property
+    def last_keyword(self) -> KeywordView:
+        """The view the last search used (the latest if none yet), for the composer's idf.
+
+        The composer looks up word rarities thousands of times per answer; they must come
+        from the state the hits came from, without a check for commits each time.
         """
-        with self._lock:
-            index = self._keyword
-        return index if index is not None else self.keyword
+        return self._last or self.view()
 
     def search(self, query: str, window: DateWindow | None = None, k: int = 5) -> list[Hit]:
         """Return the best passage of each of the k best articles, best first."""
@@ -118,51 +123,51 @@ class HybridSearcher:
         return self.params.recency_weight * math.exp(-age / self.params.recency_days)
 
     def _dense(
-        self, vector: np.ndarray, window: DateWindow, index: KeywordIndex, mask: np.ndarray | None
+        self, vector: np.ndarray, window: DateWindow, view: KeywordView
     ) -> list[tuple[Chunk, float]]:
         """Return the dense_k nearest chunks published inside the window.
 
         Chroma's metadata filter reads every chunk's metadata, a cost that grows with the
         store, and reading texts back costs far more than ids and distances alone. So: ask
-        only for ids and distances, and take the chunks from the keyword index, which holds
+        only for ids and distances, and read the chunks from the keyword index, which holds
         them all. When the window holds a fair share of the store, over-fetch unfiltered
         neighbours and keep those inside it; otherwise (or when too few fell inside) search
         among the window's ids.
         """
-        if mask is None:
-            return self._chunks(self.store.nearest(vector, self.params.dense_k), index)
-        inside = int(mask.sum())
+        if not (window.as_of or window.start or window.end):
+            return self._chunks(self.store.nearest(vector, self.params.dense_k), view)
+        inside = view.count(window)
         if not inside:
             return []
-        wide_k = math.ceil(self.params.dense_k * self.params.overfetch * mask.size / inside)
+        wide_k = math.ceil(self.params.dense_k * self.params.overfetch * view.count() / inside)
         if wide_k <= self.params.max_overfetch:
-            wide = self._chunks(self.store.nearest(vector, wide_k), index)
-            keep = window.mask(np.array([_day(c) for c, _ in wide], dtype=np.int64))
-            assert keep is not None  # a window that masks the index masks these too
+            found = self.store.nearest(vector, wide_k)
+            # Days from the index's column: only the chunks kept are decoded.
+            days = view.days([cid for cid, _ in found])
+            extra = self.store.get_chunks([cid for cid, _ in found if cid not in days])
+            days.update((c.id, _day(c)) for c in extra)
+            wide = [(cid, sim) for cid, sim in found if cid in days]
+            keep = window.mask(np.array([days[cid] for cid, _ in wide], dtype=np.int64))
+            assert keep is not None  # a window with dates masks any days
             kept = [pair for pair, ok in zip(wide, keep, strict=True) if ok]
             if len(kept) >= self.params.dense_k or len(wide) < wide_k:
-                return kept[: self.params.dense_k]
+                return self._chunks(kept[: self.params.dense_k], view, extra)
         try:
-            among = self.store.nearest(vector, self.params.dense_k, among=index.ids_where(mask))
+            among = self.store.nearest(vector, self.params.dense_k, among=view.ids_inside(window))
         except StoreError:
             # A chunk the index holds was deleted since: let Chroma filter on the dates.
             log.info("keyword index is stale; dense search filters on dates in Chroma")
             return self.store.query(vector, self.params.dense_k, where=window.chroma_where())
-        return self._chunks(among, index)
+        return self._chunks(among, view)
 
     def _chunks(
-        self, found: list[tuple[str, float]], index: KeywordIndex
+        self, found: list[tuple[str, float]], view: KeywordView, extra: Sequence[Chunk] = ()
     ) -> list[tuple[Chunk, float]]:
         """Pair ids with their chunks from the index; read the few it lacks from the store."""
-        missing = [cid for cid, _ in found if cid not in index.positions]
-        extra = {c.id: c for c in self.store.get_chunks(missing)}
-        out = []
-        for cid, similarity in found:
-            position = index.positions.get(cid)
-            chunk = index.chunks[position] if position is not None else extra.get(cid)
-            if chunk is not None:
-                out.append((chunk, similarity))
-        return out
+        held = {c.id: c for c in [*view.chunks([cid for cid, _ in found]), *extra]}
+        missing = [cid for cid, _ in found if cid not in held]
+        held.update((c.id, c) for c in self.store.get_chunks(missing))
+        return [(held[cid], similarity) for cid, similarity in found if cid in held]
 
     def _fuse(self, articles: dict[str, _Article], ranked: list[tuple[Chunk, float]]) -> None:
         """Add one ranking's reciprocal-rank credit to the articles of its chunks."""
@@ -180,10 +185,9 @@ class HybridSearcher:
 
     def _search(self, query: str, window: DateWindow, k: int) -> list[Hit]:
         vector = self.embedder.encode_query(query)
-        index = self.keyword
-        mask = window.mask(index.days)
-        dense = self._dense(vector, window, index, mask)
-        keyword = index.search(query, self.params.keyword_k, mask=mask)
+        view = self.view()
+        dense = self._dense(vector, window, view)
+        ranked_kw = view.search(query, self.params.keyword_k, window)
         articles: dict[str, _Article] = {}
 
         # Each article counts once per ranking at its best chunk's rank, plus a little for
@@ -192,7 +196,6 @@ class HybridSearcher:
         for chunk, sim in dense:
             entry = articles[chunk.article_id]
             entry.dense = max(entry.dense, sim)
-        ranked_kw = [(index.chunks[pos], score) for pos, score in keyword]
         self._fuse(articles, ranked_kw)
         for chunk, score in ranked_kw:
             entry = articles[chunk.article_id]
@@ -213,7 +216,7 @@ class HybridSearcher:
                 keyword=entry.keyword,
                 extra=tuple(
                     c
-                    for c in index.article_chunks(aid)[: self.params.max_extra]
+                    for c in view.article_chunks(aid)[: self.params.max_extra]
                     if c.id != entry.best.id
                 ),
             )

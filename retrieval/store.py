@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,6 +14,7 @@ import numpy as np
 
 from newsbot.retrieval.embeddings import Embedder, chroma_embedding_function
 from newsbot.retrieval.errors import StoreError
+from newsbot.retrieval.feed import ChangeFeed
 from newsbot.retrieval.settings import RetrievalSettings
 from newsbot.retrieval.types import Chunk
 
@@ -29,8 +27,6 @@ PAGE = 2000
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
 LEGACY_VECTOR_SPACE = "unstamped:fp32"
-# A file beside Chroma's own whose token changes with every write (see Store.generation).
-GENERATION_FILE = "newsbot.generation"
 
 
 def chunk_id(article_id: str, position: int) -> str:
@@ -64,9 +60,15 @@ def store_errors(action: str, where: str) -> Iterator[None]:
         raise StoreError(f"cannot {action} the article store at {where}: {error}") from error
 
 
-def open_client(settings: RetrievalSettings) -> Any:
-    """Open the embedded store under data_dir, or a `chroma run` server when a URL is set."""
+def open_client(settings: RetrievalSettings, fresh: bool = False) -> Any:
+    """Open the embedded store under data_dir, or a `chroma run` server when a URL is set.
+
+    Chroma shares one embedded System per path within a process, and that System's vector
+    index never sees other processes' writes. `fresh` opens a System of its own, as of now;
+    clients opened earlier keep the one they had.
+    """
     import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
     from chromadb.config import Settings
 
     chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
@@ -80,6 +82,10 @@ def open_client(settings: RetrievalSettings) -> Any:
                 settings=chroma_settings,
             )
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            with SharedSystemClient._refcount_lock:
+                SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
+                SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_dir), None)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:
         where = settings.chroma_server or settings.chroma_dir
@@ -89,19 +95,77 @@ def open_client(settings: RetrievalSettings) -> Any:
 class Store:
     """Chunks of articles with their embeddings, in one Chroma collection."""
 
-    def __init__(self, settings: RetrievalSettings, embedder: Embedder):
+    def __init__(self, settings: RetrievalSettings, embedder: Embedder, fresh: bool = False):
+        """Open the store; `fresh` for a writer, which must not write from a stale index."""
         self.settings = settings
         self.embedder = embedder
-        self.client = open_client(settings)
+        self.client, self.feed, self.collection, self.opened_at = self._open(fresh)
+        self.check_vector_space()
+        self._stale = False
+        # Systems this Store opened for itself (fresh): the current one, and the one a reopen
+        # replaced, stopped at the following reopen once no search can still be using it.
+        self._own = self.client if fresh and self.embedded else None
+        self._retired: Any = None
+
+    def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
+        """Open client, feed and collection; note the feed's length before the collection."""
+        client = open_client(self.settings, fresh)
+        feed = ChangeFeed(client, self.settings.collection)
+        opened_at = feed.length()
         try:
-            self.collection = self.client.get_or_create_collection(
-                name=settings.collection,
-                embedding_function=chroma_embedding_function(embedder),
-                metadata={"hnsw:space": "cosine", VECTOR_SPACE_KEY: embedder.vector_space},
+            collection = client.get_or_create_collection(
+                name=self.settings.collection,
+                embedding_function=chroma_embedding_function(self.embedder),
+                metadata={"hnsw:space": "cosine", VECTOR_SPACE_KEY: self.embedder.vector_space},
             )
         except Exception as error:
-            raise StoreError(f"cannot open collection {settings.collection!r}: {error}") from error
-        self.check_vector_space()
+            name = self.settings.collection
+            raise StoreError(f"cannot open collection {name!r}: {error}") from error
+        return client, feed, collection, opened_at
+
+    @property
+    def embedded(self) -> bool:
+        return not self.settings.chroma_server
+
+    @property
+    def stale(self) -> bool:
+        return self._stale
+
+    def mark_stale(self) -> None:
+        """Note that a search met vectors this process has not loaded (see `needs_reopen`)."""
+        self._stale = True
+
+    def needs_reopen(self, feed_length: int) -> bool:
+        """Whether this embedded process's vector index may lack writes the feed names."""
+        return self.embedded and (self._stale or feed_length != self.opened_at)
+
+    def reopen(self) -> None:
+        """Load the embedded store afresh beside the open one, then serve from the new one.
+
+        Searches running meanwhile keep the old handles; the old index is freed at the next
+        reopen, once nothing can still be using it.
+        """
+        if not self.embedded:
+            return
+        client, feed, collection, opened_at = self._open(fresh=True)
+        # Load the vector index now, not in the next question.
+        probe = np.zeros(self.embedder.dimensions, dtype=np.float32)
+        probe[0] = 1.0
+        with store_errors("search", self.location):
+            if collection.count():
+                collection.query(query_embeddings=[probe], n_results=1, include=[])
+        retired, self._retired, self._own = self._retired, self._own, client
+        self.client, self.feed, self.collection = client, feed, collection
+        self.opened_at, self._stale = opened_at, False
+        if retired is not None:
+            stop_client(retired)
+
+    def close(self) -> None:
+        """Free the embedded Systems this Store opened for itself (a writer's, a reopen's)."""
+        for client in (self._retired, self._own):
+            if client is not None:
+                stop_client(client)
+        self._retired = self._own = None
 
     def check_vector_space(self) -> None:
         """Refuse to mix vectors of another model or precision into this collection."""
@@ -123,38 +187,18 @@ class Store:
     def count(self) -> int:
         return int(self.collection.count())
 
-    @property
-    def generation_file(self) -> Path | None:
-        """Where the embedded store notes each change (None for a server: others write too)."""
-        return None if self.settings.chroma_server else self.settings.chroma_dir / GENERATION_FILE
-
-    def generation(self) -> str:
-        """A token that changes with every write through any Store on this data dir."""
-        path = self.generation_file
-        try:
-            return path.read_text(encoding="utf-8").strip() if path else ""
-        except FileNotFoundError:
-            return "0"
-
-    def _bump_generation(self) -> None:
-        path = self.generation_file
-        if path:
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(uuid.uuid4().hex, encoding="utf-8")
-            os.replace(tmp, path)
-
     @contextmanager
-    def _changing(self) -> Iterator[None]:
-        """Mark the store changed before and after a write, so a cache built mid-write dies."""
-        self._bump_generation()
-        try:
+    def _changing(self, article_ids: Sequence[str]) -> Iterator[None]:
+        """Record the write in the change feed, before and after it."""
+        with self.feed.recording(article_ids):
             yield
-        finally:
-            self._bump_generation()
 
     def write_articles(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
         """Write articles' chunks (chunks, vectors, old chunk count), then drop stale positions."""
-        with self._changing():
+        ids = [chunks[0].article_id for chunks, _, _ in batch if chunks]
+        if not ids:
+            return
+        with self._changing(ids):
             self._write(batch)
 
     def _write(self, batch: Sequence[tuple[Sequence[Chunk], np.ndarray, int]]) -> None:
@@ -195,8 +239,29 @@ class Store:
             return 1000
 
     def delete_article(self, article_id: str) -> None:
-        with self._changing(), store_errors("delete from", self.location):
+        with self._changing([article_id]), store_errors("delete from", self.location):
             self.collection.delete(where={"article_id": article_id})
+
+    def read_articles(self, article_ids: Sequence[str]) -> dict[str, list[Chunk]]:
+        """Return the stored chunks of these articles in reading order (absent ones left out).
+
+        Documents and metadata come from Chroma's SQLite side, so they are current even in an
+        embedded process whose vector index is not.
+        """
+        found: dict[str, list[Chunk]] = {}
+        if not article_ids:
+            return found
+        with store_errors("read", self.location):
+            page = self.collection.get(
+                where={"article_id": {"$in": list(article_ids)}},
+                include=["documents", "metadatas"],
+            )
+        for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+            chunk = to_chunk(cid, text, meta)
+            found.setdefault(chunk.article_id, []).append(chunk)
+        for chunks in found.values():
+            chunks.sort(key=lambda c: c.position)
+        return found
 
     def lookup(self, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
         """Summarise what the store holds of these articles (absent ones are left out)."""
@@ -244,18 +309,27 @@ class Store:
         """Return the ids and cosine similarities of the k nearest chunks (of `among` if given).
 
         Only ids and distances come back: reading texts and metadata back is slow, so the
-        searcher takes those from the chunks it holds in memory. An id in
-        `among` that the store no longer has makes Chroma fail (StoreError).
+        searcher takes those from the keyword index. An id in `among` that the store no longer
+        has makes Chroma fail (StoreError). An embedded process whose vector index is older
+        than another process's writes (ids it never loaded, or no index on disk yet when it
+        opened) finds nothing until it is reopened, rather than failing the question.
         """
         if k <= 0 or (among is not None and not among):
             return []
-        with store_errors("search", self.location):
-            result = self.collection.query(
-                query_embeddings=[embedding],
-                n_results=k,
-                ids=list(among) if among is not None else None,
-                include=["distances"],
-            )
+        try:
+            with store_errors("search", self.location):
+                result = self.collection.query(
+                    query_embeddings=[embedding],
+                    n_results=k,
+                    ids=list(among) if among is not None else None,
+                    include=["distances"],
+                )
+        except StoreError as error:
+            if not self.embedded:
+                raise
+            log.info("dense search skipped until the store is reopened: %s", error)
+            self.mark_stale()
+            return []
         return [
             (cid, 1.0 - float(dist))
             for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
@@ -297,6 +371,23 @@ class Store:
         ):
             out.append((to_chunk(cid, text, meta), 1.0 - float(dist)))
         return out
+
+
+def stop_client(client: Any) -> None:
+    """Free a fresh embedded client's System (its vector index in memory) once it is unused."""
+    import contextlib
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    server = client._server  # the System's API, bound when the client was made
+    with SharedSystemClient._refcount_lock:
+        registry = SharedSystemClient._identifier_to_system
+        for key, system in list(registry.items()):
+            if any(part is server for part in system._instances.values()):
+                registry.pop(key, None)
+                SharedSystemClient._identifier_to_refcount.pop(key, None)
+    with contextlib.suppress(Exception):
+        server.stop()
 
 
 def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArticle]:

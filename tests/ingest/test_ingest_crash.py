@@ -1,4 +1,7 @@
-"""kill -9 at a random point of a real `newsbot ingest`, run it again, count what Chroma holds."""
+"""kill -9 at a random point of a real `newsbot ingest`, run it again, count what both stores hold.
+
+Chroma and the keyword index beside it must end in step: the same chunks, of the same versions.
+"""
 
 from __future__ import annotations
 
@@ -88,6 +91,21 @@ def chroma_rows(data_dir: Path) -> list[tuple[str, dict]]:
     return list(zip(got["ids"], got["metadatas"], strict=True))
 
 
+def assert_keyword_index_matches(data_dir: Path, rows: list[tuple[str, dict]]) -> None:
+    """The keyword index holds exactly Chroma's chunks, each with the version Chroma holds."""
+    from newsbot.retrieval.keyword import FOLDER, KeywordIndex
+    from newsbot.retrieval.terms import Tokenizer
+
+    view = KeywordIndex(data_dir / FOLDER, Tokenizer()).view()
+    held = {
+        chunk.id: chunk.metadata["content_hash"]
+        for aid in {meta["article_id"] for _, meta in rows}
+        for chunk in view.article_chunks(aid)
+    }
+    assert held == {cid: meta["content_hash"] for cid, meta in rows}
+    assert view.count() == len(rows), "the keyword index holds chunks Chroma does not"
+
+
 def assert_store_matches(data_dir: Path, corpus: Path) -> None:
     """The store holds exactly the corpus's articles, each once, each chunk exactly once."""
     expected = {}
@@ -105,6 +123,7 @@ def assert_store_matches(data_dir: Path, corpus: Path) -> None:
     for aid, metas in per_article.items():
         assert {m["content_hash"] for m in metas} == {expected[aid]}, "stale chunks"
         assert sorted(m["position"] for m in metas) == list(range(metas[0]["n_chunks"]))
+    assert_keyword_index_matches(data_dir, rows)
 
 
 def test_kill_9_mid_ingest_then_rerun_leaves_exactly_the_articles(tmp_path):

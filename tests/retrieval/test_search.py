@@ -112,8 +112,8 @@ def dense_ids(newsbot, query: str, window: DateWindow) -> list[str]:
 
 
 def keyword_ids(newsbot, query: str) -> list[str]:
-    index = newsbot.searcher.keyword
-    return list(dict.fromkeys(slug(index.chunks[p]) for p, _ in index.search(query, 20)))
+    view = newsbot.searcher.keyword
+    return list(dict.fromkeys(slug(chunk) for chunk, _ in view.search(query, 20)))
 
 
 def test_hybrid_finds_an_exact_name_that_dense_search_misses(newsbot):
@@ -188,16 +188,15 @@ def test_dense_neighbours_in_a_window_are_found_whichever_way(newsbot, overfetch
     vector = newsbot.embedder.encode_query("council budget and bike lanes")
     window = DateWindow(as_of=date(2024, 5, 23), start=date(2024, 5, 21))
     expected = newsbot.store.query(vector, 3, where=window.chroma_where())  # Chroma filters
-    index = searcher.keyword
-    found = searcher._dense(vector, window, index, window.mask(index.days))
+    found = searcher._dense(vector, window, searcher.keyword)
     assert [c.id for c, _ in found] == [c.id for c, _ in expected]
     assert [round(s, 5) for _, s in found] == [round(s, 5) for _, s in expected]
     assert all(date(2024, 5, 21) <= c.published_at <= date(2024, 5, 23) for c, _ in found)
 
 
-def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot):
+def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot, tmp_path):
     """Chroma refuses ids it does not have; the searcher then lets Chroma filter on dates."""
-    from newsbot.retrieval.keyword import KeywordIndex
+    from newsbot.retrieval.keyword import KeywordIndex, rebuild
     from newsbot.retrieval.types import Chunk
 
     params = SearchParams(dense_k=3, max_overfetch=0)
@@ -207,7 +206,9 @@ def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot):
     gone = Chunk(
         "deleted:0", "deleted", "gone", 0, {"published_day": date(2024, 5, 22).toordinal()}
     )
-    index = KeywordIndex([*searcher.keyword.chunks, gone], searcher.terms)
-    found = searcher._dense(vector, window, index, window.mask(index.days))
+    rebuild(tmp_path / "keyword", [*newsbot.store.iter_chunks(), gone], searcher.terms, cursor=0)
+    view = KeywordIndex(tmp_path / "keyword", searcher.terms).view()
+    assert "deleted:0" in view.ids_inside(window)
+    found = searcher._dense(vector, window, view)
     expected = newsbot.store.query(vector, 3, where=window.chroma_where())
     assert [c.id for c, _ in found] == [c.id for c, _ in expected] and found
