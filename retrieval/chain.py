@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from newsbot.retrieval.compose import Composer, ExtractiveComposer
 from newsbot.retrieval.dates import resolve_dates, without_dates
 from newsbot.retrieval.embeddings import Embedder
-from newsbot.retrieval.followups import condense
+from newsbot.retrieval.followups import condense, without_repeats
 from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
 from newsbot.retrieval.settings import RetrievalSettings
@@ -161,6 +161,7 @@ class Newsbot:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
         day = as_of or self.today()
+        history = without_repeats(question, history)
         top_k = self.settings.top_k
         hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k))
         answer = self.composer.compose(question, hits[:top_k], history=history, as_of=day)
@@ -208,5 +209,6 @@ class Newsbot:
             yield Final(self.answer(question))
             return
         day = as_of or self.today()
+        history = without_repeats(question, history)
         hits = self.retrieve(question, history, day)
         yield from stream_composed(self.composer, question, hits, history, day)

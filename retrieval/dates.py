@@ -51,6 +51,8 @@ class DateWindow:
     phrase: str = ""  # the words of the question the window came from, for logs and tests
     named: str = ""
     """Words naming the period as articles write it ("2023", "May"), for the keyword search."""
+    period_end: date | None = None
+    """The last day of a named period ("in 2023": 2023-12-31); the window itself runs on."""
 
     @property
     def narrowed(self) -> bool:
@@ -249,7 +251,12 @@ def resolve_dates(question: str, today: date) -> DateWindow:
         end = min(end, today) if end else None
         if kind in _HAPPENED and end is not None:
             return replace(
-                window, start=start, end=today, phrase=m[0], named=_naming(kind, m, start)
+                window,
+                start=start,
+                end=today,
+                phrase=m[0],
+                named=_naming(kind, m, start),
+                period_end=end,
             )
         return replace(window, start=start, end=end, phrase=m[0])
     return window

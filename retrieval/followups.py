@@ -82,3 +82,9 @@ def was_shown(sentence: str, pieces: Sequence[str]) -> bool:
     """Say whether an earlier answer quoted this sentence, whole or cut."""
     folded = fold(sentence)
     return any(piece in folded or folded in piece for piece in pieces)
+
+
+def without_repeats(question: str, history: Sequence[Turn]) -> list[Turn]:
+    """Drop earlier turns that asked this very question: asked again, it is answered in full."""
+    asked = question.casefold().split()
+    return [turn for turn in history if turn.question.casefold().split() != asked]

@@ -77,7 +77,7 @@ def ensure_index(store: Store, index: KeywordIndex) -> None:
         with ingest_lock(store.settings.data_dir):
             catch_up(store, index.terms, settled=store.embedded)
     except IngestBusyError:
-        log.warning("no keyword index yet: the running ingest builds it when it ends")
+        log.info("no keyword index yet: the process holding the ingest lock builds it")
 
 
 def catch_up(store: Store, terms: Tokenizer | None = None, settled: bool = False) -> int:

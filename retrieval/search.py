@@ -7,7 +7,6 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
@@ -115,11 +114,15 @@ class HybridSearcher:
             hits = self._search(query, window.widened(), k)
         return hits
 
-    def _recency(self, chunk: Chunk, as_of: date | None) -> float:
+    def _recency(self, chunk: Chunk, window: DateWindow) -> float:
+        """Favour fresh news; for a named period, news from inside it, then soon after it."""
         published = chunk.published_at
-        if not (self.params.recency_weight and as_of and published):
+        if not (self.params.recency_weight and window.as_of and published):
             return 0.0
-        age = max((as_of - published).days, 0)
+        if window.period_end is not None:
+            age = max((published - window.period_end).days, 0)
+        else:
+            age = max((window.as_of - published).days, 0)
         return self.params.recency_weight * math.exp(-age / self.params.recency_days)
 
     def _dense(
@@ -201,7 +204,7 @@ class HybridSearcher:
             entry = articles[chunk.article_id]
             entry.keyword = max(entry.keyword, score)
         for entry in articles.values():
-            entry.fused += self._recency(entry.best, window.as_of)
+            entry.fused += self._recency(entry.best, window)
         # Newer articles win ties.
         order = sorted(
             articles.items(),

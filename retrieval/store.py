@@ -310,9 +310,10 @@ class Store:
 
         Only ids and distances come back: reading texts and metadata back is slow, so the
         searcher takes those from the keyword index. An id in `among` that the store no longer
-        has makes Chroma fail (StoreError). An embedded process whose vector index is older
-        than another process's writes (ids it never loaded, or no index on disk yet when it
-        opened) finds nothing until it is reopened, rather than failing the question.
+        has makes Chroma fail (StoreError), so the caller can filter on dates instead. Without
+        `among`, an embedded process whose vector index is older than another process's writes
+        (no index on disk yet when it opened) finds nothing until it is reopened, rather than
+        failing the question.
         """
         if k <= 0 or (among is not None and not among):
             return []
@@ -325,15 +326,19 @@ class Store:
                     include=["distances"],
                 )
         except StoreError as error:
-            if not self.embedded:
+            if not self.embedded or among is not None:
                 raise
-            log.info("dense search skipped until the store is reopened: %s", error)
-            self.mark_stale()
-            return []
+            return self._skip_until_reopened(error)
         return [
             (cid, 1.0 - float(dist))
             for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
+
+    def _skip_until_reopened(self, error: StoreError) -> list[Any]:
+        """Answer without dense results while this process's vector index is stale."""
+        log.info("dense search skipped until the store is reopened: %s", error)
+        self.mark_stale()
+        return []
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """Return the stored chunks of these ids (those that exist), in the order asked."""
@@ -355,12 +360,18 @@ class Store:
         """Return the k nearest chunks with cosine similarity (1 is identical)."""
         if k <= 0 or self.count() == 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[embedding],
-            n_results=k,
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
+        try:
+            with store_errors("search", self.location):
+                result = self.collection.query(
+                    query_embeddings=[embedding],
+                    n_results=k,
+                    where=where or None,
+                    include=["documents", "metadatas", "distances"],
+                )
+        except StoreError as error:
+            if not self.embedded:
+                raise
+            return self._skip_until_reopened(error)
         out = []
         for cid, text, meta, dist in zip(
             result["ids"][0],

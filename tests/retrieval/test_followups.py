@@ -153,3 +153,11 @@ def test_shown_sentences_are_recognised_whole_or_cut():
     assert was_shown("The deal closes in March.", pieces)
     assert was_shown("Under it, Meridian will keep 640 workers for two years.", pieces)
     assert not was_shown("Farmers were paid on time.", pieces)
+
+
+def test_a_question_asked_again_is_answered_in_full():
+    from newsbot.retrieval.followups import without_repeats
+
+    history = [Turn("Who won the cup?", "Valley United [1]"), Turn("When?", "In May [1]")]
+    assert without_repeats("who won  the Cup?", history) == history[1:]
+    assert without_repeats("Where was it?", history) == history

@@ -160,9 +160,13 @@ def test_newer_articles_win_near_ties(newsbot):
     hits = newsbot.retrieve("How many visitors did the harbour fair draw?", k=3)
     ids = article_ids(hits)
     assert ids.index("harbour-fair-2024") < ids.index("harbour-fair-2023")
-    # And a question about 2023 gets the 2023 story alone.
-    only_2023 = newsbot.retrieve("How many visitors did the harbour fair draw in 2023?", k=3)
-    assert article_ids(only_2023) == ["harbour-fair-2023"]
+    # A question about 2023 ranks the story published in 2023 first; one published after the
+    # period may still answer it, below.
+    about_2023 = article_ids(
+        newsbot.retrieve("How many visitors did the harbour fair draw in 2023?", k=3)
+    )
+    assert about_2023[0] == "harbour-fair-2023"
+    assert about_2023.index("harbour-fair-2023") < about_2023.index("harbour-fair-2024")
 
 
 def test_each_article_appears_once_with_its_other_chunks(samples_newsbot):
