@@ -12,6 +12,7 @@ from newsbot.retrieval.compose import Composer, ExtractiveComposer
 from newsbot.retrieval.dates import resolve_dates, without_dates
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.followups import condense
+from newsbot.retrieval.question import not_english, read_question
 from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
 from newsbot.retrieval.settings import RetrievalSettings
 from newsbot.retrieval.store import Store, to_chunk
@@ -127,6 +128,7 @@ class Newsbot:
         k: int | None = None,
     ) -> list[Hit]:
         """Find the passages for a question, as of a day (today unless given)."""
+        question = read_question(question, self.searcher) or question
         query = plan_query(question, history, as_of or self.today())
         log.debug("query %r window %s", query.text, query.window)
         documents = self.retriever.invoke(query.text, window=query.window, k=k)
@@ -147,6 +149,10 @@ class Newsbot:
     ) -> tuple[Answer, list[Hit]]:
         """Answer, and return the ranked hits (depth of them) the answer was drawn from."""
         question = " ".join(question.split())
+        foreign = not_english(question)
+        if foreign:
+            return foreign, []
+        question = read_question(question, self.searcher)
         if not question:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
@@ -182,8 +188,10 @@ class Newsbot:
         from newsbot.retrieval.generative import Final, stream_composed
 
         question = " ".join(question.split())
+        foreign = not_english(question)
+        question = "" if foreign else read_question(question, self.searcher)
         if not question:
-            yield Final(self.answer(question))
+            yield Final(foreign or self.answer(question))
             return
         day = as_of or self.today()
         hits = self.retrieve(question, history, day)
