@@ -72,37 +72,48 @@ _CLOSER = re.compile(
 _END = re.compile(r"[\s?!.]*$")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words of talk about asking and the news in general: a sentence made of these (and English
 # function words) says nothing about what is asked.
-_META = frozenset(
+_META = _wordset(
     """
     hi hello hey hiya howdy yo greetings dear morning afternoon evening day good great
     thanks thank thx ty cheers appreciate appreciated please pls plz sorry ok okay well so
     newsbot bot news headline headlines article articles story stories report reports paper
-    newspaper online somewhere someone something anything thing things stuff
-    saw seen see read reading heard hear hearing noticed came across come across
-    question questions quick another random simple ask asking asked wondering wonder
-    curious know knew help idea clue sure think guess tell telling explain wanted want like love
-    earlier today yesterday week recently lately just now again around
-    there here much lot little bit kind
-    """.split()
+    newspaper online somewhere someone something anything thing things stuff saw seen see
+    read reading heard hear hearing noticed came across come across question questions quick
+    another random simple ask asking asked wondering wonder curious know knew help idea clue
+    sure think guess tell telling explain wanted want like love earlier today yesterday week
+    recently lately just now again around there here much lot little bit kind
+    """
 )
 # English function words, for telling a sentence of chat from one with content, and English
 # from other languages.
-_ENGLISH = frozenset(
+_ENGLISH = _wordset(
     """
     a an the and or but if so of to in on at by for from with about into over after before
-    during since than as is are was were be been being am do does did done have has had having
-    can could will would shall should may might must i me my mine we us our you your yours he
-    him his she her it its they them their this that these those what which who whom whose
-    when where why how any some all each no not yes one also too very more most just only
-    there here then there's it's what's i'm i've i'd you're don't didn't can't
-    """.split()
+    during since than as is are was were be been being am do does did done have has had
+    having can could will would shall should may might must i me my mine we us our you your
+    yours he him his she her it its they them their this that these those what which who
+    whom whose when where why how any some all each no not yes one also too very more most
+    just only there here then there's it's what's i'm i've i'd you're don't didn't can't
+    """
 )
 
 
+_ASKS = _wordset("what which who whom whose when where why how")
+
+
 def _is_meta(sentence: str) -> bool:
+    """Say whether a sentence is only chat: no question word, nothing but talk and glue."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(sentence)]
+    if any(w in _ASKS or w.split("'")[0] in _ASKS for w in words):
+        return False
     return all(w in _META or w in _ENGLISH for w in words)
 
 
@@ -160,11 +171,13 @@ Rarity = Callable[[str], float]
 _TOKEN = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # Prefixes English writes with or without a hyphen ("counterterror", "counter-terror").
-_PREFIXES = (
-    "anti all bi co counter cross cyber e ex extra half high hyper inter intra long low macro "
-    "mega micro mid multi neo non over post pre pro pseudo re self semi short sub super trans "
-    "tri ultra un under well"
-).split()
+_PREFIXES = _wordset(
+    """
+    anti all bi co counter cross cyber ex extra half high hyper inter intra long low macro
+    mega micro mid multi neo non over post pre pro pseudo re self semi short sub super trans
+    tri ultra un under well
+    """
+)
 # British <-> American spellings that no rule below covers.
 _SPELLINGS = {
     "grey": "gray",
@@ -343,9 +356,9 @@ class _Speller:
             return "-".join(pieces)
         if not token.isalpha():
             return token
-        for prefix in _PREFIXES:
+        for prefix in sorted(_PREFIXES, key=len, reverse=True):
             rest = lower[len(prefix) :]
-            if lower.startswith(prefix) and len(rest) >= 3 and self.word_known(rest):
+            if lower.startswith(prefix) and len(rest) > _SHORT and self.word_known(rest):
                 return token[: len(prefix)] + "-" + token[len(prefix) :]
         spelled = self.best(_variants(lower))
         if spelled:
@@ -377,16 +390,16 @@ def read_question(question: str, searcher: Searcher) -> str:
 
 # Common function words of each language, chosen to be rare as English words.
 _PROFILES = {
-    "es": "el la los las de del en y que qué por para con es son fue una un cuál cuáles cuándo "
+    "es": "a el la los las de del en y que qué por para con es son fue una un cuál cuáles cuándo "
     "dónde quién quiénes cómo cuántos cuántas cuánto se lo al sobre pero más este esta ha han "
     "hay entre",
-    "fr": "le la les des du de est et une un qui que quel quelle quels quelles où quand comment "
+    "fr": "a le la les des du de est et une un qui que quel quelle quels quelles où quand comment "
     "pourquoi combien dans pour sur avec au aux été ont il elle ce cette pas sont était ils",
     "de": "der die das und ist wer wie wo wann warum welche welcher welches ein eine einen den "
     "dem des mit von für auf im nicht hat wurde zu sich auch wieviel viele sind",
-    "it": "il lo la gli le che chi di del della è e un una per con quando dove come perché "
+    "it": "a il lo la gli le che chi di del della è e un una per con quando dove come perché "
     "quanti quante quale sono ha nel nella stato stata cosa",
-    "pt": "o os as que quem de do da dos das em no na é um uma para com quando onde como "
+    "pt": "a o os as que quem de do da dos das em no na é um uma para com quando onde como "
     "porque quantos quantas qual foi são não ao",
     "nl": "de het een en is wie wat waar wanneer waarom hoe welke van voor met op niet zijn "
     "heeft werd hoeveel dat die",
@@ -419,7 +432,8 @@ ENGLISH_ONLY = {
     "ru": "Я читаю вопросы только на английском, поэтому не могу ответить на этот. "
     "Пожалуйста, задайте его по-английски.",
     "zh": "我只能阅读英文问题，所以无法回答这个问题。请用英文再问一次。",
-    "ja": "英語の質問しか読めないため、この質問にはお答えできません。英語でもう一度質問してください。",
+    "ja": "英語の質問しか読めないため、この質問にはお答えできません。"
+    "英語でもう一度質問してください。",
     "ko": "영어로 된 질문만 읽을 수 있어 이 질문에는 답할 수 없습니다. 영어로 다시 질문해 주세요.",
     "ar": "لا أستطيع قراءة الأسئلة إلا باللغة الإنجليزية، لذا لا يمكنني الإجابة عن هذا السؤال. "
     "يُرجى طرحه مرة أخرى باللغة الإنجليزية.",
@@ -468,7 +482,11 @@ def language(question: str) -> str:
         scores[lang] = hits + 0.5 * min(accents, 4)
         englishes[lang] = english
     best = max(scores, key=lambda lang: scores[lang])
-    if scores[best] >= 2 and scores[best] > 2 * englishes[best] and scores[best] >= 0.25 * len(plain):
+    if (
+        scores[best] >= 2
+        and scores[best] > 2 * englishes[best]
+        and scores[best] >= 0.25 * len(plain)
+    ):
         return best
     return "en"
 
