@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Answer
@@ -169,15 +169,6 @@ Rarity = Callable[[str], float]
 
 # Words of letters and digits, with their inner hyphens: "XR-17", "counter-terror".
 _TOKEN = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-# Prefixes English writes with or without a hyphen ("counterterror", "counter-terror").
-_PREFIXES = _wordset(
-    """
-    anti all bi co counter cross cyber ex extra half high hyper inter intra long low macro
-    mega micro mid multi neo non over post pre pro pseudo re self semi short sub super trans
-    tri ultra un under well
-    """
-)
 # British <-> American spellings that no rule below covers.
 _SPELLINGS = {
     "grey": "gray",
@@ -242,10 +233,17 @@ _RULES = [
 _SHORT = 4  # words this short are left as typed: too many neighbours to guess among
 
 
+Passages = Callable[[str], list[str]]  # a query -> texts of the corpus that best match it
+
+
 class WordIndex(Protocol):
-    """What respelling needs of the keyword index: how rare a stemmed term is."""
+    """What respelling needs of the keyword index: how rare a term is, and where words are."""
+
+    chunks: list[Any]
 
     def idf(self, term: str) -> float: ...
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]: ...
 
 
 class Searcher(Protocol):
@@ -297,9 +295,10 @@ def _match_case(original: str, replacement: str) -> str:
 class _Speller:
     """Judge words against the corpus's vocabulary (stems the keyword index has seen)."""
 
-    def __init__(self, terms: Tokenizer, rarity: Rarity):
+    def __init__(self, terms: Tokenizer, rarity: Rarity, passages: Passages | None = None):
         self.terms = terms
         self.rarity = rarity
+        self.passages = passages
         self.unseen = rarity("\x00")  # a term no text holds: unseen terms are rarest
 
     def known(self, stem: str) -> bool:
@@ -328,6 +327,64 @@ class _Speller:
         rarity, _, word = min(scored)
         return word, rarity
 
+    def pieces(self, word: str) -> list[str] | None:
+        """Split a run-together word into the fewest pieces the corpus knows, or None.
+
+        A piece is a number, a known word of 2+ letters, or a function word ("flea and tick");
+        at least one must be a known word of content.
+        """
+        lower = word.lower()
+        if len(lower) > 40:
+            return None
+        spans = {(i, j) for i in range(len(lower)) for j in range(i + 1, len(lower) + 1)}
+        texts = sorted({lower[i:j] for i, j in spans if lower[i:j].isalpha() and j - i > 1})
+        stems = dict(zip(texts, self.terms.stem_words(texts), strict=True))
+        glue = _ENGLISH | self.terms.stopwords
+
+        def rarity(text: str) -> float | None:  # None: not a piece; 0: glue or a number
+            if text.isdigit() or text in glue:
+                return 0.0
+            stem = stems.get(text)
+            return self.rarity(stem) if stem and self.known(stem) else None
+
+        # From each position to the end: fewest pieces, then the rarest piece least rare.
+        best: dict[int, tuple[int, float, list[str]] | None] = {len(lower): (0, 0.0, [])}
+        for i in range(len(lower) - 1, -1, -1):
+            options = []
+            for j in range(i + 1, len(lower) + 1):
+                here, rest = rarity(lower[i:j]), best.get(j)
+                if here is not None and rest is not None:
+                    options.append((rest[0] + 1, max(here, rest[1]), [word[i:j], *rest[2]]))
+            best[i] = min(options, key=lambda o: (o[0], o[1])) if options else None
+        found = best[0]
+        if not found or found[0] < 2 or not found[1]:
+            return None
+        return found[2]
+
+    def split(self, token: str) -> str | None:
+        """The corpus's way of writing a run-together word in pieces (XR17 -> XR-17), or None.
+
+        Pieces that each exist are not enough ("Millbrook" is not "mill brook"): the corpus
+        must write them side by side, hyphenated or spaced.
+        """
+        parts = self.pieces(token)
+        if not parts or self.passages is None:
+            return None
+        pattern = re.compile(
+            r"\b" + r"[\s\-‐]?".join(re.escape(p) for p in parts) + r"\b", re.IGNORECASE
+        )
+        forms: dict[str, int] = {}
+        for text in self.passages(" ".join(parts)):
+            for match in pattern.finditer(text):
+                if match.group().lower().replace("-", "").replace(" ", "") != token.lower():
+                    continue
+                if re.search(r"[\s\-‐]", match.group()):
+                    forms[match.group()] = forms.get(match.group(), 0) + 1
+        if not forms:
+            return None
+        form = max(sorted(forms), key=lambda f: forms[f])
+        return form.lower() if token.islower() else form
+
     def respell(self, token: str) -> str:
         """Return the corpus's spelling of one token (the token itself when it knows it)."""
         if token.isdigit():
@@ -336,7 +393,7 @@ class _Speller:
         if re.search(r"[-‐]", token):
             parts = re.split(r"[-‐]", token)
             joined = "".join(parts)
-            if not self.word_known(token) and self.word_known(joined):
+            if self.word_known(token) is False and self.word_known(joined):
                 return joined
             return "-".join(self.respell(p) for p in parts)
         known = self.word_known(token)
@@ -349,17 +406,17 @@ class _Speller:
                 other = self.best(_variants(lower))
                 if other and other[1] < self.rarity(stems[0]):
                     return _match_case(token, other[0])
+            if len(stems) == 1 and not token.isalpha() and not token.isdigit():
+                # "Covid19" is known from a hashtag or two; "Covid-19" is how the news writes it.
+                split = self.split(token)
+                if split and all(self.rarity(t) < self.rarity(stems[0]) for t in self.terms(split)):
+                    return split
             return token
-        # Letters run into digits where the corpus hyphenates: XR17 -> XR-17.
-        pieces = [p for p in _LETTER_DIGIT.split(token) if p]
-        if len(pieces) > 1 and all(self.word_known(p) is not False for p in pieces):
-            return "-".join(pieces)
+        split = self.split(token)
+        if split:
+            return split
         if not token.isalpha():
             return token
-        for prefix in sorted(_PREFIXES, key=len, reverse=True):
-            rest = lower[len(prefix) :]
-            if lower.startswith(prefix) and len(rest) > _SHORT and self.word_known(rest):
-                return token[: len(prefix)] + "-" + token[len(prefix) :]
         spelled = self.best(_variants(lower))
         if spelled:
             return _match_case(token, spelled[0])
@@ -372,10 +429,53 @@ class _Speller:
         return _match_case(token, typo[0]) if typo else token
 
 
-def respell(question: str, terms: Tokenizer, rarity: Rarity) -> str:
+def respell(
+    question: str, terms: Tokenizer, rarity: Rarity, passages: Passages | None = None
+) -> str:
     """Rewrite each word the corpus does not know (or spells otherwise) in its spelling."""
-    speller = _Speller(terms, rarity)
+    speller = _Speller(terms, rarity, passages)
     return _TOKEN.sub(lambda m: speller.respell(m.group()), question)
+
+
+def truecase(question: str, passages: Passages) -> str:
+    """Capitalise the words of an all-lower-case question as the passages it finds write them.
+
+    Names weigh more than plain words in the composer's support test, and it knows them by
+    their capitals: "who leads the nhs" should read "who leads the NHS".
+    """
+    if any(ch.isupper() for ch in question):
+        return question
+    # Headlines capitalise every word: only the body says which words are names.
+    texts = [passage.partition("\n")[2] for passage in passages(question)]
+
+    def case(match: re.Match[str]) -> str:
+        word = match.group()
+        if word in _ENGLISH or len(word) < 2:
+            return word
+        forms: dict[str, int] = {}
+        pattern = re.compile(rf"(?<![\w\-‐]){re.escape(word)}(?![\w\-‐])", re.IGNORECASE)
+        for text in texts:
+            for found in pattern.finditer(text):
+                before = text[: found.start()].rstrip()
+                if not before or before[-1] in ".!?\"“‘'(:\n":
+                    continue  # a sentence's first word is capitalised whatever it is
+                forms[found.group()] = forms.get(found.group(), 0) + 1
+        if not forms:
+            return word
+        form = max(sorted(forms), key=lambda f: forms[f])
+        return form if forms[form] * 2 > sum(forms.values()) else word
+
+    return _WORDS.sub(case, question)
+
+
+def corpus_passages(index: WordIndex, k: int = 20) -> Passages:
+    """The k chunks the keyword index ranks best for a query, each as title, newline, text."""
+
+    def passages(query: str) -> list[str]:
+        found = index.search(query, k)
+        return [f"{index.chunks[p].title}\n{index.chunks[p].text}" for p, _ in found]
+
+    return passages
 
 
 def read_question(question: str, searcher: Searcher) -> str:
@@ -383,7 +483,9 @@ def read_question(question: str, searcher: Searcher) -> str:
     text = clean(question)
     if not text:
         return ""
-    return respell(text, searcher.terms, searcher.last_keyword.idf)
+    index = searcher.last_keyword
+    passages = corpus_passages(index)
+    return truecase(respell(text, searcher.terms, index.idf, passages), passages)
 
 
 # --- other languages ------------------------------------------------------------------------

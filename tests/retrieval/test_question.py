@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from newsbot.retrieval.question import clean, language, not_english, read_question, respell
+from newsbot.retrieval.question import (
+    clean,
+    language,
+    not_english,
+    read_question,
+    respell,
+    truecase,
+)
 from newsbot.retrieval.terms import Tokenizer
 from tests.support.stores import ingest_into, make_settings
 
@@ -99,6 +106,14 @@ def test_a_message_of_only_chat_leaves_nothing_to_ask():
     assert clean("Thanks!") == ""
 
 
+def passages(query: str) -> list[str]:
+    """The made-up corpus's texts (a real index returns those that match the query best)."""
+    return [
+        "Drone Trial\nThe XR-17 drone flew 40 trips. Counter-terror units watched.",
+        "Harbor News\nMillbrook voters met. The mill stood by a brook.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("typed", "corpus"),
     [
@@ -112,7 +127,7 @@ def test_a_message_of_only_chat_leaves_nothing_to_ask():
     ],
 )
 def test_words_are_respelled_the_way_the_corpus_spells_them(typed, corpus):
-    assert respell(typed, TERMS, CORPUS) == corpus
+    assert respell(typed, TERMS, CORPUS, passages) == corpus
 
 
 @pytest.mark.parametrize(
@@ -126,7 +141,23 @@ def test_words_are_respelled_the_way_the_corpus_spells_them(typed, corpus):
     ],
 )
 def test_known_and_unguessable_words_stay(question):
-    assert respell(question, TERMS, CORPUS) == question
+    assert respell(question, TERMS, CORPUS, passages) == question
+
+
+def test_words_run_together_are_split_only_as_the_corpus_writes_them():
+    rarity = rarity_of({"mill": 5, "brook": 5, "drone": 3})
+    # Both pieces are known words, but the corpus never writes "mill brook" side by side.
+    assert respell("Who runs Millbrook?", TERMS, rarity, passages) == "Who runs Millbrook?"
+    assert respell("Who runs Millbrook?", TERMS, rarity) == "Who runs Millbrook?"
+
+
+def test_an_all_lower_case_question_takes_the_corpus_capitals():
+    texts = ["Ferry News\nThe Harbor City ferries run daily. It said the NHS helped."]
+    asked = "how much did harbor city's ferries cost the nhs"
+    assert truecase(asked, lambda q: texts) == "how much did Harbor City's ferries cost the NHS"
+    assert truecase("How much did harbor city pay?", lambda q: texts) == (
+        "How much did harbor city pay?"
+    )
 
 
 def test_short_words_are_not_guessed_at():
