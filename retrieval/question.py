@@ -450,6 +450,10 @@ def truecase(question: str, passages: Passages) -> str:
 
     def case(match: re.Match[str]) -> str:
         word = match.group()
+        cut = min((word.find(mark) for mark in "'’" if mark in word), default=len(word))
+        return cased(word[:cut]) + word[cut:]  # "city's": the corpus's "City" + "'s"
+
+    def cased(word: str) -> str:
         if word in _ENGLISH or len(word) < 2:
             return word
         forms: dict[str, int] = {}
