@@ -11,6 +11,7 @@ where it is known, with a plain note that questions are read in English only.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -109,6 +110,11 @@ _ENGLISH = _wordset(
 _ASKS = _wordset("what which who whom whose when where why how")
 
 
+_OPENS_QUESTION = _ASKS | _wordset(
+    "is are was were did do does can could will would has have had should which"
+)
+
+
 def _is_meta(sentence: str) -> bool:
     """Say whether a sentence is only chat: no question word, nothing but talk and glue."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(sentence)]
@@ -149,8 +155,11 @@ def clean(question: str) -> str:
         sentences = content or sentences[-1:]
     kept = [piece for piece in (_strip_sentence(s) for s in sentences) if _has_words(piece)]
     text = " ".join(kept)
-    if text and text != question and text[0].islower() and _is_starter(text):
+    if text and text[0].islower() and _is_starter(text):
         text = text[0].upper() + text[1:]
+    last = _WORDS.findall(kept[-1])[:1] if kept else []
+    if last and last[0].lower() in _OPENS_QUESTION and text[-1:].isalnum():
+        text += "?"  # typed without its question mark, which the model reads too
     return text
 
 
@@ -295,10 +304,13 @@ def _match_case(original: str, replacement: str) -> str:
 class _Speller:
     """Judge words against the corpus's vocabulary (stems the keyword index has seen)."""
 
-    def __init__(self, terms: Tokenizer, rarity: Rarity, passages: Passages | None = None):
+    def __init__(
+        self, terms: Tokenizer, rarity: Rarity, passages: Passages | None = None, context: str = ""
+    ):
         self.terms = terms
         self.rarity = rarity
         self.passages = passages
+        self.context = context  # the question the words come from
         self.unseen = rarity("\x00")  # a term no text holds: unseen terms are rarest
 
     def known(self, stem: str) -> bool:
@@ -361,29 +373,35 @@ class _Speller:
             return None
         return found[2]
 
-    def split(self, token: str) -> str | None:
+    def split(self, token: str, known: bool) -> str | None:
         """The corpus's way of writing a run-together word in pieces (XR17 -> XR-17), or None.
 
-        Pieces that each exist are not enough ("Millbrook" is not "mill brook"): the corpus
-        must write them side by side, hyphenated or spaced.
+        Pieces that each exist are not enough ("Millbrook" is not "mill brook"): the passages
+        found for the question (or, failing those, for the pieces) must write the word
+        hyphenated or spaced more often than solid, and never solid if the corpus knows it.
         """
-        parts = self.pieces(token)
-        if not parts or self.passages is None:
+        if self.passages is None or len(token) > 40:
             return None
+        # Any of its letters may be followed by a hyphen or a space in the corpus's spelling.
         pattern = re.compile(
-            r"\b" + r"[\s\-‐]?".join(re.escape(p) for p in parts) + r"\b", re.IGNORECASE
+            r"(?<![\w\-‐])" + r"[\s\-‐]?".join(re.escape(c) for c in token) + r"(?![\w\-‐])",
+            re.IGNORECASE,
         )
-        forms: dict[str, int] = {}
-        for text in self.passages(" ".join(parts)):
-            for match in pattern.finditer(text):
-                if match.group().lower().replace("-", "").replace(" ", "") != token.lower():
-                    continue
-                if re.search(r"[\s\-‐]", match.group()):
-                    forms[match.group()] = forms.get(match.group(), 0) + 1
-        if not forms:
-            return None
-        form = max(sorted(forms), key=lambda f: forms[f])
-        return form.lower() if token.islower() else form
+        parts = None if known else self.pieces(token)
+        queries = [self.context] + ([" ".join(parts)] if parts else [])
+        for query in queries:
+            forms: dict[str, int] = {}
+            solid = 0
+            for text in self.passages(query):
+                for match in pattern.finditer(text):
+                    if re.search(r"[\s\-‐]", match.group()):
+                        forms[match.group()] = forms.get(match.group(), 0) + 1
+                    else:
+                        solid += 1
+            if forms and sum(forms.values()) > solid and not (known and solid):
+                form = max(sorted(forms), key=lambda f: forms[f])
+                return form.lower() if token.islower() else form
+        return None
 
     def respell(self, token: str) -> str:
         """Return the corpus's spelling of one token (the token itself when it knows it)."""
@@ -399,6 +417,9 @@ class _Speller:
         known = self.word_known(token)
         if known is None:
             return token
+        split = self.split(token, known)
+        if split:
+            return split
         if known:
             # A known spelling still gives way to a much commoner one (colour -> color).
             stems = self.terms(token)
@@ -406,15 +427,7 @@ class _Speller:
                 other = self.best(_variants(lower))
                 if other and other[1] < self.rarity(stems[0]):
                     return _match_case(token, other[0])
-            if len(stems) == 1 and not token.isalpha() and not token.isdigit():
-                # "Covid19" is known from a hashtag or two; "Covid-19" is how the news writes it.
-                split = self.split(token)
-                if split and all(self.rarity(t) < self.rarity(stems[0]) for t in self.terms(split)):
-                    return split
             return token
-        split = self.split(token)
-        if split:
-            return split
         if not token.isalpha():
             return token
         spelled = self.best(_variants(lower))
@@ -433,7 +446,7 @@ def respell(
     question: str, terms: Tokenizer, rarity: Rarity, passages: Passages | None = None
 ) -> str:
     """Rewrite each word the corpus does not know (or spells otherwise) in its spelling."""
-    speller = _Speller(terms, rarity, passages)
+    speller = _Speller(terms, rarity, passages, context=question)
     return _TOKEN.sub(lambda m: speller.respell(m.group()), question)
 
 
@@ -488,7 +501,7 @@ def read_question(question: str, searcher: Searcher) -> str:
     if not text:
         return ""
     index = searcher.last_keyword
-    passages = corpus_passages(index)
+    passages = functools.lru_cache(maxsize=8)(corpus_passages(index))
     return truecase(respell(text, searcher.terms, index.idf, passages), passages)
 
 

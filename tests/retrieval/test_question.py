@@ -62,7 +62,8 @@ CORPUS = rarity_of(
     [
         ("hey newsbot, how much did the ferries cost? thanks!", "How much did the ferries cost?"),
         ("Hi there! How much did the ferries cost?", "How much did the ferries cost?"),
-        ("hello how much did the ferries cost", "How much did the ferries cost"),
+        ("hello how much did the ferries cost", "How much did the ferries cost?"),
+        ("how much did the ferries cost", "How much did the ferries cost?"),
         ("Q3: How much did the ferries cost?", "How much did the ferries cost?"),
         ("3) How much did the ferries cost?", "How much did the ferries cost?"),
         ("Question 2 - How much did the ferries cost?", "How much did the ferries cost?"),
@@ -79,7 +80,7 @@ CORPUS = rarity_of(
         ("Can you tell me how much the ferries cost?", "How much the ferries cost?"),
         ("Do you know who founded Quillfeather?", "Who founded Quillfeather?"),
         ("I was wondering if the ferries were late.", "The ferries were late."),
-        ("Please tell me who won, thanks so much", "Who won"),
+        ("Please tell me who won, thanks so much", "Who won?"),
     ],
 )
 def test_chat_around_a_question_is_taken_off(typed, meant):
