@@ -178,6 +178,7 @@ Rarity = Callable[[str], float]
 
 # Words of letters and digits, with their inner hyphens: "XR-17", "counter-terror".
 _TOKEN = re.compile(r"[^\W_]+(?:[-‐][^\W_]+)*")
+_SEAM = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])|(?<=[a-z])(?=[A-Z])")
 # British <-> American spellings that no rule below covers.
 _SPELLINGS = {
     "grey": "gray",
@@ -378,7 +379,7 @@ class _Speller:
 
         Pieces that each exist are not enough ("Millbrook" is not "mill brook"): the passages
         found for the question (or, failing those, for the pieces) must write the word
-        hyphenated or spaced more often than solid, and never solid if the corpus knows it.
+        hyphenated or spaced more often than solid (twice as often if the corpus knows it).
         """
         if self.passages is None or len(token) > 40:
             return None
@@ -398,10 +399,25 @@ class _Speller:
                         forms[match.group()] = forms.get(match.group(), 0) + 1
                     else:
                         solid += 1
-            if forms and sum(forms.values()) > solid and not (known and solid):
+            if forms and sum(forms.values()) > (2 * solid if known else solid):
                 form = max(sorted(forms), key=lambda f: forms[f])
                 return form.lower() if token.islower() else form
         return None
+
+    def seams(self, token: str) -> str | None:
+        """Split an unknown word where it shows its joins (TexasMexico, 20for1), or None.
+
+        A capital inside a word, or letters meeting digits, start a new word; the split
+        stands only when every piece is a known word, a function word or a number.
+        """
+        parts = [p for p in _SEAM.split(token) if p]
+        if len(parts) < 2:
+            return None
+        glue = _ENGLISH | self.terms.stopwords
+        for part in parts:
+            if not (part.isdigit() or part.lower() in glue or self.word_known(part)):
+                return None
+        return "-".join(parts)
 
     def respell(self, token: str) -> str:
         """Return the corpus's spelling of one token (the token itself when it knows it)."""
@@ -417,7 +433,7 @@ class _Speller:
         known = self.word_known(token)
         if known is None:
             return token
-        split = self.split(token, known)
+        split = self.split(token, known) or (None if known else self.seams(token))
         if split:
             return split
         if known:
@@ -485,7 +501,7 @@ def truecase(question: str, passages: Passages) -> str:
     return _WORDS.sub(case, question)
 
 
-def corpus_passages(index: WordIndex, k: int = 20) -> Passages:
+def corpus_passages(index: WordIndex, k: int = 50) -> Passages:
     """The k chunks the keyword index ranks best for a query, each as title, newline, text."""
 
     def passages(query: str) -> list[str]:

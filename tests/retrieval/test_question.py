@@ -48,6 +48,8 @@ CORPUS = rarity_of(
         "government": 50,
         "govern": 5,
         "ukrainian": 20,
+        "texas": 9,
+        "mexico": 9,
         "drone": 4,
         "filled": 3,
         "filed": 30,
@@ -125,6 +127,8 @@ def passages(query: str) -> list[str]:
         ("Who leads counterterror work?", "Who leads counter-terror work?"),
         ("What did the goverment say?", "What did the government say?"),
         ("What did the Ukrainain drone do?", "What did the Ukrainian drone do?"),
+        ("Who crossed the TexasMexico border?", "Who crossed the Texas-Mexico border?"),
+        ("What was the 20for1 split?", "What was the 20-for-1 split?"),
     ],
 )
 def test_words_are_respelled_the_way_the_corpus_spells_them(typed, corpus):
