@@ -279,19 +279,21 @@ def _variants(word: str) -> set[str]:
 
 
 def _edits(word: str) -> tuple[set[str], set[str]]:
-    """Words one edit from `word` that keep its first letter (people rarely miss that one).
+    """Words one edit from `word` inside it: people rarely miss a first or last letter.
 
+    Keeping both ends also spares real words the corpus lacks ("weight" is not "weigh").
     Returns letters dropped, doubled or swapped first, and letters replaced second: among
     words of one stem ("government", "governent") the first kind is the likelier slip.
     """
     letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
+    head, inner, tail = word[:1], word[1:-1], word[-1:]
+    splits = [(inner[:i], inner[i:]) for i in range(len(inner) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
     swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     inserts = {a + c + b for a, b in splits for c in letters}
     replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
-    likely = (deletes | swaps | inserts) - {word}
-    return likely, replaces - likely - {word}
+    likely = {head + w + tail for w in deletes | swaps | inserts} - {word}
+    return likely, {head + w + tail for w in replaces} - likely - {word}
 
 
 def _match_case(original: str, replacement: str) -> str:
