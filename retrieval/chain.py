@@ -14,6 +14,7 @@ from newsbot.retrieval.dates import resolve_dates, without_dates
 from newsbot.retrieval.embeddings import Embedder
 from newsbot.retrieval.followups import condense, without_repeats
 from newsbot.retrieval.live import ensure_index
+from newsbot.retrieval.question import not_english, read_question
 from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
 from newsbot.retrieval.settings import RetrievalSettings
 from newsbot.retrieval.store import Store, to_chunk
@@ -135,8 +136,14 @@ class Newsbot:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
         k: int | None = None,
+        read: bool = True,
     ) -> list[Hit]:
-        """Find the passages for a question, as of a day (today unless given)."""
+        """Find the passages for a question, as of a day (today unless given).
+
+        `read`: take chat off and respell the question first (respond and stream already did).
+        """
+        if read:
+            question = read_question(question, self.searcher) or question
         query = plan_query(question, history, as_of or self.today())
         log.debug("query %r window %s", query.text, query.window)
         documents = self.retriever.invoke(query.text, window=query.window, k=k)
@@ -157,13 +164,17 @@ class Newsbot:
     ) -> tuple[Answer, list[Hit]]:
         """Answer, and return the ranked hits (depth of them) the answer was drawn from."""
         question = " ".join(question.split())
+        foreign = not_english(question)
+        if foreign:
+            return foreign, []
+        question = read_question(question, self.searcher)
         if not question:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
         day = as_of or self.today()
         history = without_repeats(question, history)
         top_k = self.settings.top_k
-        hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k))
+        hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k), read=False)
         answer = self.composer.compose(question, hits[:top_k], history=history, as_of=day)
         return answer, hits
 
@@ -205,10 +216,12 @@ class Newsbot:
         from newsbot.retrieval.generative import Final, stream_composed
 
         question = " ".join(question.split())
+        foreign = not_english(question)
+        question = "" if foreign else read_question(question, self.searcher)
         if not question:
-            yield Final(self.answer(question))
+            yield Final(foreign or self.answer(question))
             return
         day = as_of or self.today()
         history = without_repeats(question, history)
-        hits = self.retrieve(question, history, day)
+        hits = self.retrieve(question, history, day, read=False)
         yield from stream_composed(self.composer, question, hits, history, day)

@@ -45,3 +45,7 @@ class Tokenizer:
             stems = self.stemmer.stemWords(new) if self.stemmer else new
             self._stems.update(zip(new, stems, strict=True))
         return [self._stems[w] for w in words]
+
+    def stem_words(self, words: list[str]) -> list[str]:
+        """Stem words as the index does, without caching (for one-off candidate spellings)."""
+        return self.stemmer.stemWords(words) if self.stemmer else list(words)
