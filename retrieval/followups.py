@@ -33,7 +33,16 @@ _ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
 def leans_on_history(question: str) -> bool:
     """Say whether a question needs an earlier turn to be understood."""
-    return len(question.split()) <= _SHORT or bool(_ANAPHORA.search(question))
+    if _ANAPHORA.search(question) or is_elliptical(question) or asks_for_more(question):
+        return True
+    return len(question.split()) <= _SHORT and not names_something(question)
+
+
+def names_something(question: str) -> bool:
+    """Say whether a question names a thing of its own: a capitalised word past the first, or
+    a word with a digit in it ("What can the XR-17 drone carry?")."""
+    words = [w.strip("?!.,;:\"'()") for w in question.split()[1:]]
+    return any(w[:1].isupper() or any(c.isdigit() for c in w) for w in words if w)
 
 
 def asks_for_more(question: str) -> bool:

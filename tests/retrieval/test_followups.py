@@ -161,3 +161,11 @@ def test_a_question_asked_again_is_answered_in_full():
     history = [Turn("Who won the cup?", "Valley United [1]"), Turn("When?", "In May [1]")]
     assert without_repeats("who won  the Cup?", history) == history[1:]
     assert without_repeats("Where was it?", history) == history
+
+
+def test_a_short_question_that_names_its_own_subject_is_a_new_topic():
+    assert not leans_on_history("What can the XR-17 drone carry?")
+    assert not leans_on_history("Who coaches Valley United?")
+    assert leans_on_history("Who coached them?")
+    assert leans_on_history("And for Valley United?")
+    assert leans_on_history("How many were injured?")
