@@ -339,6 +339,8 @@ class Child:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.log.close()
 
 
@@ -408,7 +410,10 @@ def measure_size(size: int, config: LiveConfig) -> dict[str, Any]:
 def one_round(
     server: Child, writer: Child, folder: Path, repeat: int, rng: random.Random, config: LiveConfig
 ) -> dict[str, Any]:
-    """Ingest one new article and poll the server until it cites it; then time warm answers."""
+    """Ingest one new article and poll the server until it answers citing it; time warm answers.
+
+    A refusal lists related articles too: only an answer (not refused) citing it counts.
+    """
     path, word, question = new_article(folder, repeat, rng)
     before = server.ask({"question": question})  # warm, and proof the word is not known yet
     ingested = writer.ask(path.as_posix())
@@ -425,7 +430,7 @@ def one_round(
         first = first or answer
         polls.append(answer["refused"])
         worst = max(worst, answer["seconds"])
-        if target in answer["article_ids"]:
+        if target in answer["article_ids"] and not answer["refused"]:
             visible_s = answer["ended"] - ingested["ended"]
             break
         time.sleep(max(0.0, POLL_S - (time.perf_counter() - asked)))
@@ -478,6 +483,12 @@ def summarise(
         "index_work_s": {
             "keyword_catch_up": summary_s([r["ingest"].get("catch_up_s", 0.0) for r in rounds]),
             "chroma_write": summary_s([r["ingest"].get("write_s", 0.0) for r in rounds]),
+            "both": summary_s(
+                [
+                    r["ingest"].get("write_s", 0.0) + r["ingest"].get("catch_up_s", 0.0)
+                    for r in rounds
+                ]
+            ),
         },
         "disk_mb": {
             "keyword": folder_mb(data_dir / "keyword"),
@@ -500,9 +511,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         if r == "not run":
             continue
         visible = r["visible_s"]["p95"] if r["visible_s"] and not r["not_visible"] else None
-        work = (
-            r["index_work_s"]["keyword_catch_up"]["max"] + r["index_work_s"]["chroma_write"]["max"]
-        )
+        work = r["index_work_s"]["both"]["max"]
         checks = [
             ("visible to another process <= 5 s (p95)", visible, 5.0, "s", "any size"),
             ("first answer after ingest <= 2x warm", r["first_vs_warm"]["max"], 2.0, "x", "300k"),
