@@ -14,6 +14,7 @@ def add_parsers(commands: Any) -> None:
     """Add `eval` and `bench` to the `newsbot` command's subparsers."""
     add_eval_parser(commands)
     add_bench_parser(commands)
+    add_bench_live_parser(commands)
 
 
 def add_eval_parser(commands: Any) -> None:
@@ -81,6 +82,48 @@ def add_bench_parser(commands: Any) -> None:
     )
     bench.add_argument("--json", action="store_true", help="print the whole report as JSON")
     bench.set_defaults(run=run_bench)
+
+
+def add_bench_live_parser(commands: Any) -> None:
+    """Add `newsbot bench-live` (the live section of the benchmark) to the subparsers."""
+    live = commands.add_parser(
+        "bench-live",
+        help="measure how soon a running chat answers what another process ingests",
+    )
+    live.add_argument(
+        "--sizes", default="30000", help="comma-separated synthetic store sizes, in chunks"
+    )
+    live.add_argument("--repeats", type=int, default=5, help="articles ingested per size")
+    live.add_argument("--workdir", default="bench-live", help="folder for the stores and logs")
+    live.add_argument(
+        "--rebuild", action="store_true", help="build the stores afresh even if present"
+    )
+    live.add_argument("--out", help="also write live.json and live.md into this folder")
+    live.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    live.set_defaults(run=run_bench_live)
+
+
+def run_bench_live(args: argparse.Namespace) -> int:
+    """Measure freshness across processes at each size; print the table and the targets."""
+    from pathlib import Path
+
+    from newsbot.harness import bench_live
+
+    config = bench_live.LiveConfig(
+        sizes=[int(x) for x in args.sizes.split(",") if x.strip()],
+        repeats=args.repeats,
+        workdir=Path(args.workdir),
+        keep=not args.rebuild,
+    )
+    report = bench_live.run_live(config)
+    text = bench_live.markdown(report)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "live.json").write_text(json.dumps(report, indent=2) + "\n")
+        (out / "live.md").write_text(text)
+    print(json.dumps(report, indent=2) if args.json else text)
+    return EXIT_OK
 
 
 def run_eval(args: argparse.Namespace) -> int:
