@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 # Chunks without a known date get this day number so "published on or before" keeps them.
 UNKNOWN_DAY = -1
 PAGE = 2000
-# Seconds a replaced embedded client stays open for the searches still using it.
-RETIRE_AFTER_S = 5.0
 # The collection remembers which vectors it holds (model folder:precision); stores made before
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
@@ -108,6 +105,7 @@ class Store:
         # Systems this Store opened for itself (fresh): the current one, and the one a reopen
         # replaced, stopped at the following reopen once no search can still be using it.
         self._own = self.client if fresh and self.embedded else None
+        self._retired: Any = None
 
     def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
@@ -144,9 +142,8 @@ class Store:
     def reopen(self) -> None:
         """Load the embedded store afresh beside the open one, then serve from the new one.
 
-        Searches running meanwhile keep the old handles; the old client is closed a few
-        seconds later (its vector index freed once no other client in the process shares it),
-        so a serving process holds one copy of the vectors, not two.
+        Searches running meanwhile keep the old handles; the old index is freed at the next
+        reopen, once nothing can still be using it.
         """
         if not self.embedded:
             return
@@ -157,19 +154,18 @@ class Store:
         with store_errors("search", self.location):
             if collection.count():
                 collection.query(query_embeddings=[probe], n_results=1, include=[])
-        retired = self.client
+        retired, self._retired, self._own = self._retired, self._own, client
         self.client, self.feed, self.collection = client, feed, collection
-        self._own = client
         self.opened_at, self._stale = opened_at, False
-        closing = threading.Timer(RETIRE_AFTER_S, close_client, args=(retired,))
-        closing.daemon = True
-        closing.start()
+        if retired is not None:
+            stop_client(retired)
 
     def close(self) -> None:
         """Free the embedded Systems this Store opened for itself (a writer's, a reopen's)."""
-        if self._own is not None:
-            close_client(self._own)
-        self._own = None
+        for client in (self._retired, self._own):
+            if client is not None:
+                stop_client(client)
+        self._retired = self._own = None
 
     def check_vector_space(self) -> None:
         """Refuse to mix vectors of another model or precision into this collection."""
@@ -388,12 +384,21 @@ class Store:
         return out
 
 
-def close_client(client: Any) -> None:
-    """Close a client; Chroma stops its System (and frees its vectors) with the last one."""
-    try:
-        client.close()
-    except Exception as error:  # closing must never fail a question or an ingest
-        log.info("closing a Chroma client failed: %s", error)
+def stop_client(client: Any) -> None:
+    """Free a fresh embedded client's System (its vector index in memory) once it is unused."""
+    import contextlib
+
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    server = client._server  # the System's API, bound when the client was made
+    with SharedSystemClient._refcount_lock:
+        registry = SharedSystemClient._identifier_to_system
+        for key, system in list(registry.items()):
+            if any(part is server for part in system._instances.values()):
+                registry.pop(key, None)
+                SharedSystemClient._identifier_to_refcount.pop(key, None)
+    with contextlib.suppress(Exception):
+        server.stop()
 
 
 def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArticle]:

@@ -283,3 +283,53 @@ def test_reindex_rebuilds_what_chroma_holds(tmp_path, hashing_embedder):
     shutil.rmtree(tmp_path / "data" / "keyword")
     assert reindex(store) == store.count() == keyword_view(store).count()
     assert keyword_view(store).cursor == store.feed.length()
+
+
+@model
+def test_a_running_telegram_bot_answers_what_another_process_adds(tmp_path):
+    """`newsbot telegram` in its own process, the local Bot API, an ingest in a third."""
+    from tests.support.fake_telegram import FakeTelegram
+
+    folder, data_dir = corpus(tmp_path), tmp_path / "data"
+    ingest(data_dir, str(folder))
+    with FakeTelegram() as tg:
+        env = {
+            **{k: v for k, v in environment(data_dir).items() if not k.startswith("NEWSBOT_T")},
+            "NEWSBOT_TELEGRAM_TOKEN": tg.token,
+            "NEWSBOT_TELEGRAM_BASE_URL": tg.base_url,
+        }
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "newsbot.bot.cli", "telegram"],
+            cwd=tmp_path,  # no .env here
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        asked = 0
+
+        def ask() -> str:
+            nonlocal asked
+            asked += 1
+            tg.send_text(QUESTION, chat_id=100 + asked, user_id=100 + asked)  # no history
+            [reply] = tg.wait_for("sendMessage", count=asked, timeout=120)[-1:]
+            return str(reply.params["text"])
+
+        try:
+            tg.wait_for("setMyCommands", count=2, timeout=180)
+            assert "417" not in ask()  # the bot has searched: its vector index is loaded
+            (folder / "observatory.txt").write_text(observatory(417), "utf-8")
+            assert "added 1" in ingest(data_dir, str(folder))
+            written = time.monotonic()
+            while True:
+                sent = time.monotonic()
+                if "417" in ask():
+                    break
+                assert sent - written < FRESH_WITHIN, "not answered within the deadline"
+                time.sleep(0.3)
+            # A question sent within the deadline after the ingest ended got the new article.
+            assert sent - written < FRESH_WITHIN
+        finally:
+            bot.terminate()
+            _, log = bot.communicate(timeout=60)
+        assert "Traceback" not in log
