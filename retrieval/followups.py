@@ -27,6 +27,7 @@ _MORE = re.compile(
 )
 # An elliptical question asks what the earlier one asked, of something else: "And for diesel?"
 _ELLIPSIS = re.compile(r"^\W*(?:and|what about|how about)\b", re.IGNORECASE)
+_ASKS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[\d+\]\s*")
 _ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
@@ -51,8 +52,12 @@ def asks_for_more(question: str) -> bool:
 
 
 def is_elliptical(question: str) -> bool:
-    """Say whether a question repeats the earlier one's ask of something new ("And for X?")."""
-    return bool(_ELLIPSIS.match(question))
+    """Say whether a question repeats the earlier one's ask of something new ("And for X?").
+
+    "And when did they start?" asks a question of its own: a question word after the opener
+    makes it an ordinary follow-up.
+    """
+    return bool(_ELLIPSIS.match(question)) and not _ASKS.search(without_ellipsis(question))
 
 
 def without_ellipsis(question: str) -> str:

@@ -169,3 +169,12 @@ def test_a_short_question_that_names_its_own_subject_is_a_new_topic():
     assert leans_on_history("Who coached them?")
     assert leans_on_history("And for Valley United?")
     assert leans_on_history("How many were injured?")
+
+
+def test_and_with_a_question_word_is_a_question_of_its_own():
+    from newsbot.retrieval.followups import is_elliptical
+
+    assert is_elliptical("And for diesel?")
+    assert is_elliptical("What about Valley United?")
+    assert not is_elliptical("and when did they start?")
+    assert not is_elliptical("And who paid for it?")
