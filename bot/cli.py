@@ -314,9 +314,15 @@ def run_ask(args: argparse.Namespace) -> int:
 
 
 def run_chat(args: argparse.Namespace) -> int:
+    import signal
+
     from newsbot.bot.memory import ChatMemory
     from newsbot.bot.settings import BotSettings
 
+    if sys.stdin.isatty():
+        # A chat on a terminal handles Ctrl-C itself, even when started from a shell that
+        # ignores SIGINT for the commands it runs in the background (Python then keeps it off).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     newsbot = open_newsbot(live=True)
     memory = ChatMemory(BotSettings().history_turns)
     stats = newsbot.stats()
