@@ -188,6 +188,7 @@ def reingest(newsbot: Newsbot, paths: list[str]) -> IngestReport:
     """Ingest paths into the bot's store under the store's ingest lock, then serve the result."""
     from newsbot.ingest.indexer import ingest_lock
     from newsbot.ingest.settings import IngestSettings
+    from newsbot.retrieval.live import refresh_vectors
     from newsbot.retrieval.store import Store
 
     with ingest_lock(newsbot.settings.data_dir):
@@ -197,7 +198,7 @@ def reingest(newsbot: Newsbot, paths: list[str]) -> IngestReport:
             report = IngestSettings().indexer(store).ingest(paths)
         finally:
             store.close()
-    newsbot.store.reopen()
+    refresh_vectors(newsbot.store)
     return report
 
 

@@ -74,7 +74,7 @@ def timed_ingest(store: Any, corpus: Path, batch_chunks: int) -> tuple[float, An
 def task_ingest(config: dict[str, Any]) -> dict[str, Any]:
     """Time our ingest, raw encode of the same chunks and the tutorial, interleaved per round."""
     from newsbot.harness import bench_tutorial
-    from newsbot.ingest.chunking import embedding_text
+    from newsbot.retrieval.embeddings import embedding_text
 
     work = Path(config["workdir"])
     corpus = Path(config["corpus"])

@@ -29,11 +29,6 @@ def split_long(sentence: str, budget: int, count: TokenCounter) -> list[str]:
     return pieces
 
 
-def embedding_text(title: str, body: str) -> str:
-    """Carry the headline into every chunk's vector so a chunk is findable by it."""
-    return f"{title}\n{body}" if title else body
-
-
 def chunk_article(
     article: Article,
     count: TokenCounter,

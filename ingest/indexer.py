@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsbot.ingest.chunking import chunk_article, embedding_text
+from newsbot.ingest.chunking import chunk_article
 from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
+from newsbot.retrieval.embeddings import embedding_text
 from newsbot.retrieval.errors import ConfigError
 from newsbot.retrieval.live import catch_up, ingest_lock
 from newsbot.retrieval.store import Store

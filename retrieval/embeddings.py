@@ -305,6 +305,11 @@ class Embedder:
         return vector
 
 
+def embedding_text(title: str, body: str) -> str:
+    """Carry the headline into every chunk's vector so a chunk is findable by it."""
+    return f"{title}\n{body}" if title else body
+
+
 def chroma_embedding_function(embedder: Embedder) -> Any:
     """Wrap the embedder so Chroma never falls back to its own (downloading) default."""
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings

@@ -4,8 +4,9 @@ The keyword index is a view of Chroma derived through the change feed: `catch_up
 articles the feed named since the index's cursor, reading them back from Chroma, and is only
 ever run under the data dir's ingest lock (ingest runs it after its writes). A serving
 process runs `Freshness`, a thread that catches up when nobody else did (another machine
-wrote to a shared server, or an ingest died) and, in embedded mode, reopens Chroma when the
-feed moved, since an embedded process never sees other processes' new vectors by itself.
+wrote to a shared server, or an ingest died). In embedded mode, where a process never sees
+other processes' new vectors by itself, it also embeds the changed articles again beside the
+loaded vector index (see overlay.py), or reopens Chroma when the change is large.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsbot.retrieval.embeddings import embedding_text
 from newsbot.retrieval.errors import IngestBusyError, NewsbotError
 from newsbot.retrieval.feed import BEGIN, END
 from newsbot.retrieval.keyword import FOLDER, KeywordIndex, KeywordWriter, rebuild
@@ -36,6 +38,10 @@ READ_BATCH = 100
 INTERVAL = 1.0  # seconds between the freshness thread's looks at the feed
 GRACE = 2.0  # how long a feed ahead of the index waits for its writer to catch up itself
 REOPEN_EVERY = 5.0  # while the feed keeps growing, the most often Chroma is reloaded
+# Embedded mode: a change of up to this many articles is embedded again beside the loaded
+# vector index; a bigger one, or an overlay past COVER_MAX chunks, reloads the index instead.
+COVER_ARTICLES = 32
+COVER_MAX = 4096
 
 
 @contextmanager
@@ -234,16 +240,48 @@ class Freshness:
         self._behind_since = None
 
     def _dense(self, length: int) -> None:
-        if not self.store.needs_reopen(length):
+        store = self.store
+        if not store.vectors_behind(length):
+            return
+        if length != store.vectors_at and cover_changes(store):
             return
         # While the feed still grows, reopen at most every few seconds: each reopen loads the
         # whole vector index, and a bulk ingest would otherwise have it reloaded every tick.
         settled = length == self._last_length
-        if not (
-            settled or self.store.stale or time.monotonic() - self._last_reopen > 4 * self.grace
-        ):
+        if not (settled or store.stale or time.monotonic() - self._last_reopen > 4 * self.grace):
             return
         started = time.monotonic()
-        self.store.reopen()
+        store.reopen()
         self._last_reopen = time.monotonic()
         log.info("reopened the store for new vectors in %.2fs", self._last_reopen - started)
+
+
+def cover_changes(store: Store) -> bool:
+    """Embed again the articles written since the store's vectors, to search beside them.
+
+    Returns False, changing nothing, when the change is too big to be worth it: reopening
+    the store is then cheaper.
+    """
+    changes = list(store.feed.read(store.vectors_at))
+    articles = sorted({aid for change in changes for aid in change.article_ids})
+    if len(articles) > COVER_ARTICLES:
+        return False
+    found = store.read_articles(articles)
+    chunks = [chunk for aid in articles for chunk in found.get(aid, [])]
+    if len(store.overlay) + len(chunks) > COVER_MAX:
+        return False
+    vectors = store.embedder.encode([embedding_text(c.title, c.text) for c in chunks])
+    current, row = {}, 0
+    for aid in articles:
+        if aid in found:
+            n = len(found[aid])
+            current[aid] = ([c.id for c in found[aid]], vectors[row : row + n])
+            row += n
+    store.cover(store.overlay.updated(articles, current), store.vectors_at + len(changes))
+    return True
+
+
+def refresh_vectors(store: Store) -> None:
+    """Bring an embedded store's vectors up to the feed now: cover the change or reopen."""
+    if store.vectors_behind(store.feed.length()) and not cover_changes(store):
+        store.reopen()

@@ -15,6 +15,7 @@ import numpy as np
 from newsbot.retrieval.embeddings import Embedder, chroma_embedding_function
 from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.feed import ChangeFeed
+from newsbot.retrieval.overlay import VectorOverlay, merged
 from newsbot.retrieval.settings import RetrievalSettings
 from newsbot.retrieval.types import Chunk
 
@@ -106,6 +107,9 @@ class Store:
         # replaced, stopped at the following reopen once no search can still be using it.
         self._own = self.client if fresh and self.embedded else None
         self._retired: Any = None
+        # Embedded only: vectors of articles other processes changed since the index loaded.
+        self.overlay = VectorOverlay()
+        self.vectors_at = self.opened_at
 
     def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
@@ -132,12 +136,16 @@ class Store:
         return self._stale
 
     def mark_stale(self) -> None:
-        """Note that a search met vectors this process has not loaded (see `needs_reopen`)."""
+        """Note that a search met vectors this process has not loaded (see `vectors_behind`)."""
         self._stale = True
 
-    def needs_reopen(self, feed_length: int) -> bool:
-        """Whether this embedded process's vector index may lack writes the feed names."""
-        return self.embedded and (self._stale or feed_length != self.opened_at)
+    def vectors_behind(self, feed_length: int) -> bool:
+        """Whether this embedded process's vectors may lack writes the feed names."""
+        return self.embedded and (self._stale or feed_length != self.vectors_at)
+
+    def cover(self, overlay: VectorOverlay, feed_position: int) -> None:
+        """Search `overlay` beside the loaded index: it is current up to `feed_position`."""
+        self.overlay, self.vectors_at, self._stale = overlay, feed_position, False
 
     def reopen(self) -> None:
         """Load the embedded store afresh beside the open one, then serve from the new one.
@@ -157,6 +165,7 @@ class Store:
         retired, self._retired, self._own = self._retired, self._own, client
         self.client, self.feed, self.collection = client, feed, collection
         self.opened_at, self._stale = opened_at, False
+        self.cover(VectorOverlay(), opened_at)
         if retired is not None:
             stop_client(retired)
 
@@ -317,6 +326,24 @@ class Store:
         """
         if k <= 0 or (among is not None and not among):
             return []
+        overlay = self.overlay
+        if among is not None:
+            loaded = [cid for cid in among if not overlay.hides(cid)]
+            base = self._nearest(embedding, k, loaded) if loaded else []
+            return merged(base, overlay.nearest(embedding, k, set(among)), k=k)
+        # Hidden entries take places among the loaded index's nearest: ask for more.
+        wanted = k + len(overlay) if overlay.changed else k
+        while True:
+            found = self._nearest(embedding, wanted, None)
+            base = [pair for pair in found if not overlay.hides(pair[0])]
+            if len(base) >= k or len(found) < wanted:
+                break
+            wanted *= 2
+        return merged(base, overlay.nearest(embedding, k), k=k)
+
+    def _nearest(
+        self, embedding: np.ndarray, k: int, among: Sequence[str] | None
+    ) -> list[tuple[str, float]]:
         try:
             with store_errors("search", self.location):
                 result = self.collection.query(
@@ -361,6 +388,8 @@ class Store:
         if k <= 0 or self.count() == 0:
             return []
         try:
+            if self.overlay.changed:
+                return self._query_covered(embedding, k, where)
             with store_errors("search", self.location):
                 result = self.collection.query(
                     query_embeddings=[embedding],
@@ -382,6 +411,18 @@ class Store:
         ):
             out.append((to_chunk(cid, text, meta), 1.0 - float(dist)))
         return out
+
+    def _query_covered(
+        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None
+    ) -> list[tuple[Chunk, float]]:
+        """`query` beside an overlay: Chroma's loaded index lacks ids its filter would return."""
+        among: Sequence[str] | None = None
+        if where:
+            with store_errors("search", self.location):
+                among = self.collection.get(where=where, include=[])["ids"]
+        found = self.nearest(embedding, k, among)
+        chunks = {c.id: c for c in self.get_chunks([cid for cid, _ in found])}
+        return [(chunks[cid], sim) for cid, sim in found if cid in chunks]
 
 
 def stop_client(client: Any) -> None:

@@ -1,6 +1,7 @@
 """Chunks follow sentence boundaries and fit the model's window, counted by its tokenizer."""
 
-from newsbot.ingest.chunking import chunk_article, embedding_text
+from newsbot.ingest.chunking import chunk_article
+from newsbot.retrieval.embeddings import embedding_text
 from newsbot.retrieval.text import split_sentences
 from newsbot.retrieval.types import Article
 

@@ -226,9 +226,10 @@ def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, hashing_embedder):
 
 def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, hashing_embedder):
     """The state a kill between upsert and stale-delete leaves behind is fixed by the next run."""
-    from newsbot.ingest.chunking import chunk_article, embedding_text
+    from newsbot.ingest.chunking import chunk_article
     from newsbot.ingest.indexer import content_hash
     from newsbot.ingest.sources import iter_articles
+    from newsbot.retrieval.embeddings import embedding_text
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
