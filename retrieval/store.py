@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -100,13 +102,14 @@ class Store:
         """Open the store; `fresh` for a writer, which must not write from a stale index."""
         self.settings = settings
         self.embedder = embedder
-        self.client, self.feed, self.collection, self.opened_at = self._open(fresh)
+        # A reopen holds this while it swaps the handles: searches wait for the new ones.
+        self._lock = threading.Lock()
+        self._feed: ChangeFeed | None
+        self._client, self._feed, self._collection, self.opened_at = self._open(fresh)
         self.check_vector_space()
         self._stale = False
-        # Systems this Store opened for itself (fresh): the current one, and the one a reopen
-        # replaced, stopped at the following reopen once no search can still be using it.
-        self._own = self.client if fresh and self.embedded else None
-        self._retired: Any = None
+        # The System this Store opened for itself (fresh), stopped when the Store closes.
+        self._own = self._client if fresh and self.embedded else None
         # Embedded only: vectors of articles other processes changed since the index loaded.
         self.overlay = VectorOverlay()
         self.vectors_at = self.opened_at
@@ -148,33 +151,50 @@ class Store:
         self.overlay, self.vectors_at, self._stale = overlay, feed_position, False
 
     def reopen(self) -> None:
-        """Load the embedded store afresh beside the open one, then serve from the new one.
+        """Load the embedded store afresh, freeing the loaded vector index first.
 
-        Searches running meanwhile keep the old handles; the old index is freed at the next
-        reopen, once nothing can still be using it.
+        Two loaded indexes at once would double the process's memory. Searches that start
+        meanwhile wait for the new one; those already running finish on the old handles.
         """
         if not self.embedded:
             return
-        client, feed, collection, opened_at = self._open(fresh=True)
-        # Load the vector index now, not in the next question.
-        probe = np.zeros(self.embedder.dimensions, dtype=np.float32)
-        probe[0] = 1.0
-        with store_errors("search", self.location):
-            if collection.count():
-                collection.query(query_embeddings=[probe], n_results=1, include=[])
-        retired, self._retired, self._own = self._retired, self._own, client
-        self.client, self.feed, self.collection = client, feed, collection
-        self.opened_at, self._stale = opened_at, False
-        self.cover(VectorOverlay(), opened_at)
-        if retired is not None:
-            stop_client(retired)
+        with self._lock:
+            self._client = self._feed = self._collection = self._own = None
+            gc.collect()  # the old System lives in reference cycles
+            client, feed, collection, opened_at = self._open(fresh=True)
+            # Load the vector index now, not in the next question.
+            probe = np.zeros(self.embedder.dimensions, dtype=np.float32)
+            probe[0] = 1.0
+            with store_errors("search", self.location):
+                if collection.count():
+                    collection.query(query_embeddings=[probe], n_results=1, include=[])
+            self._client, self._feed, self._collection = client, feed, collection
+            self._own, self.opened_at = client, opened_at
+            self.cover(VectorOverlay(), opened_at)
+
+    def _handles(self) -> tuple[Any, ChangeFeed, Any]:
+        with self._lock:
+            if self._collection is None or self._feed is None:
+                raise StoreError(f"the article store at {self.location} could not be reopened")
+            return self._client, self._feed, self._collection
+
+    @property
+    def client(self) -> Any:
+        return self._handles()[0]
+
+    @property
+    def feed(self) -> ChangeFeed:
+        return self._handles()[1]
+
+    @property
+    def collection(self) -> Any:
+        return self._handles()[2]
 
     def close(self) -> None:
-        """Free the embedded Systems this Store opened for itself (a writer's, a reopen's)."""
-        for client in (self._retired, self._own):
-            if client is not None:
-                stop_client(client)
-        self._retired = self._own = None
+        """Free the embedded System this Store opened for itself (a writer's, a reopen's)."""
+        if self._own is not None:
+            stop_client(self._own)
+        self._own = None
 
     def check_vector_space(self) -> None:
         """Refuse to mix vectors of another model or precision into this collection."""
