@@ -159,6 +159,7 @@ class Store:
         if not self.embedded:
             return
         with self._lock:
+            forget_system(self._client)
             self._client = self._feed = self._collection = self._own = None
             gc.collect()  # the old System lives in reference cycles
             client, feed, collection, opened_at = self._open(fresh=True)
@@ -445,10 +446,8 @@ class Store:
         return [(chunks[cid], sim) for cid, sim in found if cid in chunks]
 
 
-def stop_client(client: Any) -> None:
-    """Free a fresh embedded client's System (its vector index in memory) once it is unused."""
-    import contextlib
-
+def forget_system(client: Any) -> None:
+    """Drop Chroma's process-wide reference to a client's System, so it is freed with the client."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
     server = client._server  # the System's API, bound when the client was made
@@ -458,8 +457,15 @@ def stop_client(client: Any) -> None:
             if any(part is server for part in system._instances.values()):
                 registry.pop(key, None)
                 SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+
+def stop_client(client: Any) -> None:
+    """Free a fresh embedded client's System (its vector index in memory) once it is unused."""
+    import contextlib
+
+    forget_system(client)
     with contextlib.suppress(Exception):
-        server.stop()
+        client._server.stop()
 
 
 def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArticle]:
