@@ -188,7 +188,9 @@ class Newsbot:
         from newsbot.retrieval.live import Freshness
 
         if self.freshness is None:
-            self.freshness = Freshness(self.store, self.searcher.terms)
+            self.freshness = Freshness(
+                self.store, self.searcher.terms, serving=self.searcher.keywords
+            )
             self.freshness.start()
             # A chat that ends by returning from its loop stops it too, mid-catch-up or not.
             atexit.register(self.stop_freshness)

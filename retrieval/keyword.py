@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,8 @@ FORMAT_FILE = "newsbot.format"
 WRITER_HEAP = 64_000_000  # bytes buffered before tantivy writes a segment
 # tantivy refuses aggregations of more buckets than this.
 MAX_BUCKETS = 65_000
+# Term rarities a refreshed view counts ahead, taken from those its predecessor was asked.
+WARM_TERMS = 2_000
 
 _SHOULD = tantivy.Occur.Should
 _MUST = tantivy.Occur.Must
@@ -343,6 +346,11 @@ class KeywordView:
             self._articles = self._count(self._term("head", 1))
         return self._articles
 
+    def warm_like(self, other: KeywordView) -> None:
+        """Count what `other` was asked lately, so the first answer here does not have to."""
+        for term in list(other._df)[-WARM_TERMS:]:
+            self.idf(term)
+
     def idf(self, term: str) -> float:
         """How rare a (stemmed) term is among the articles held; unseen terms are rarest."""
         df = self._df.get(term)
@@ -392,6 +400,10 @@ class KeywordIndex:
         self._index: tantivy.Index | None = None
         self._stamp: tuple[int, ...] | None = None
         self._view: KeywordView | None = None
+        self._lock = threading.Lock()
+        # Set while a serving process's freshness thread calls refresh(): then questions get
+        # the view it installed, already warmed, and never load a commit themselves.
+        self.refreshed_elsewhere = False
 
     def exists(self) -> bool:
         """Say whether a readable index of this format is there (False: rebuild it)."""
@@ -412,18 +424,42 @@ class KeywordIndex:
         With no index (or one of another format) the view is empty: keyword search finds
         nothing until the index is built.
         """
+        with self._lock:
+            if self._view is None or not self.refreshed_elsewhere:
+                loaded = self._load()
+                if loaded is not None:
+                    self._install(*loaded)
+            assert self._view is not None
+            return self._view
+
+    def refresh(self) -> bool:
+        """Load a commit made since the view in use, warm it like that view, then hand it out."""
+        with self._lock:
+            loaded, old = self._load(), self._view
+        if loaded is None:
+            return False
+        if old is not None:
+            loaded[0].warm_like(old)
+        with self._lock:
+            self._install(*loaded)
+        return True
+
+    def _load(self) -> tuple[KeywordView, tantivy.Index, tuple[int, ...] | None] | None:
         stamp = self._stamps()
         if self._view is not None and (stamp is None or stamp == self._stamp):
             # Unchanged, or mid-swap by rebuild(): the view in hand is still readable.
-            return self._view
+            return None
         index = self._index
         if index is None or stamp is None or self._stamp is None or stamp[0] != self._stamp[0]:
             index = self._reopen()
         else:
             index.reload()
-        self._index, self._stamp = index, stamp
-        self._view = KeywordView(index.searcher(), index.schema, self.terms)
-        return self._view
+        return KeywordView(index.searcher(), index.schema, self.terms), index, stamp
+
+    def _install(
+        self, view: KeywordView, index: tantivy.Index, stamp: tuple[int, ...] | None
+    ) -> None:
+        self._view, self._index, self._stamp = view, index, stamp
 
     def _reopen(self) -> tantivy.Index:
         if not self.exists():

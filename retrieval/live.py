@@ -181,8 +181,11 @@ class Freshness:
         terms: Tokenizer | None = None,
         interval: float = INTERVAL,
         grace: float = GRACE,
+        serving: KeywordIndex | None = None,
     ):
+        """Follow `store`; `serving` is the questions' keyword index, refreshed from here."""
         self.store = store
+        self.serving = serving
         self.terms = terms or Tokenizer()
         self.interval = interval
         self.grace = grace
@@ -194,6 +197,8 @@ class Freshness:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        if self.serving is not None:
+            self.serving.refreshed_elsewhere = True
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="newsbot-freshness", daemon=True)
             self._thread.start()
@@ -203,6 +208,8 @@ class Freshness:
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        if self.serving is not None:
+            self.serving.refreshed_elsewhere = False
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -218,6 +225,8 @@ class Freshness:
         """Look at the feed once; catch up and reopen as needed."""
         length = self.store.feed.length()
         self._keyword(length)
+        if self.serving is not None:
+            self.serving.refresh()
         self._dense(length)
         self._last_length = length
 

@@ -176,3 +176,20 @@ def test_the_searcher_builds_a_missing_index_from_the_store_once(tmp_path, hashi
     hits = searcher.search("Osprey", DateWindow(as_of=date(2024, 6, 1)), k=1)
     assert hits[0].chunk.metadata["title"] == "Ferry" and hits[0].keyword > 0
     assert searcher.last_keyword.idf(TERMS("osprey")[0]) > 0
+
+
+def test_a_refreshed_index_hands_out_a_new_commit_only_after_refresh_and_warmed(folder):
+    reader = KeywordIndex(folder, TERMS)
+    with KeywordWriter(folder, TERMS) as writer:
+        writer.put_article("ferry", FERRY)
+        writer.commit(cursor=1)
+        reader.refreshed_elsewhere = True  # as under a serving process's freshness thread
+        first = reader.view()
+        first.idf("ferri")
+        writer.put_article("budget", BUDGET)
+        writer.commit(cursor=2)
+    assert reader.view() is first  # questions keep the installed view...
+    assert reader.refresh() and not reader.refresh()  # ...until the thread loads the commit
+    second = reader.view()
+    assert second is not first and second.cursor == 2
+    assert "ferri" in second._df and second.articles == 2  # counted before questions come
