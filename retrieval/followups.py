@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from newsbot.retrieval.answer_kinds import answer_kind
 from newsbot.retrieval.types import Turn
 
 # Words that lean on an earlier turn: "What did they agree on?", "When was that?"
@@ -96,6 +97,30 @@ def was_shown(sentence: str, pieces: Sequence[str]) -> bool:
     """Say whether an earlier answer quoted this sentence, whole or cut."""
     folded = fold(sentence)
     return any(piece in folded or folded in piece for piece in pieces)
+
+
+def asked_kinds(sentence: str, history: Iterable[Turn]) -> set[str | None]:
+    """The kinds of answer asked for by the earlier turns whose answers quoted this sentence.
+
+    Words of another kind in a quoted sentence were not what those turns answered with, so
+    they may answer a new question without repeating an earlier answer.
+    """
+    turns = list(history)
+    return {
+        turn_kind(turn.question, turns[:i])
+        for i, turn in enumerate(turns)
+        if was_shown(sentence, shown_pieces([turn]))
+    }
+
+
+def turn_kind(question: str, history: Sequence[Turn]) -> str | None:
+    """The kind of answer a turn asked for; an elliptical one asks what the turn before did."""
+    if is_elliptical(question):
+        question = without_ellipsis(question)
+    kind = answer_kind(question)
+    if kind is None and history and leans_on_history(question):
+        return turn_kind(history[-1].question, history[:-1])
+    return kind
 
 
 def without_repeats(question: str, history: Sequence[Turn]) -> list[Turn]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsbot.retrieval.followups import (
+    asked_kinds,
     asks_for_more,
     condense,
     fold,
@@ -178,3 +179,35 @@ def test_and_with_a_question_word_is_a_question_of_its_own():
     assert is_elliptical("What about Valley United?")
     assert not is_elliptical("and when did they start?")
     assert not is_elliptical("And who paid for it?")
+
+
+def test_what_was_the_score_answers_with_the_score(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Who scored the winning goal for Valley United in the Regional Cup final?",
+        "What was the score?",
+    )
+    assert "2-1" in then.text
+    assert_no_repeat(first, then)
+
+
+def test_a_sentence_said_before_answers_a_question_of_another_kind(samples_newsbot):
+    # The first answer holds the date too; asked for now, it is quoted again, cut short.
+    first, then = chat(
+        samples_newsbot,
+        "How many small payloads did the rideshare rocket carry?",
+        "When did the launch happen?",
+    )
+    assert "36 small payloads" in first.text
+    assert "July 12" in then.text
+    assert_no_repeat(first, then)
+
+
+def test_the_kinds_a_sentence_answered_before():
+    said = "The plant will keep 640 workers until March. [1]"
+    history = [
+        Turn("How many workers will the plant keep?", said),
+        Turn("And for the depot?", "I couldn't find this in the news I have."),
+    ]
+    assert asked_kinds("The plant will keep 640 workers until March.", history) == {"number"}
+    assert asked_kinds("Farmers were paid on time.", history) == set()
