@@ -28,6 +28,7 @@ from newsbot.retrieval.followups import (
     leans_on_history,
     shown_pieces,
     was_shown,
+    with_name,
     without_ellipsis,
 )
 from newsbot.retrieval.search import Hit
@@ -278,7 +279,9 @@ class ExtractiveComposer:
             hits = earlier_first(hits, history, shown)
             if asks_for_more(question):
                 return self.more(hits, history, shown)
-        own = (without_dates(question) or question) if follow_up else topic
+        # A pronoun that means the name the last turn answered makes that name the question's
+        # own subject ("Where does he work?"), not only its topic.
+        own = (without_dates(with_name(question, history)) or question) if follow_up else topic
         wanted = answer_kind(own)
         if follow_up and is_elliptical(question):
             wanted = answer_kind(without_ellipsis(own))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from newsbot.retrieval.followups import (
+    answered_name,
     asked_kinds,
     asks_for_more,
     condense,
     fold,
     is_elliptical,
     leans_on_history,
+    points_at_answer,
     shown_pieces,
     was_shown,
 )
@@ -211,3 +213,40 @@ def test_the_kinds_a_sentence_answered_before():
     ]
     assert asked_kinds("The plant will keep 640 workers until March.", history) == {"number"}
     assert asked_kinds("Farmers were paid on time.", history) == set()
+
+
+def test_they_can_mean_the_club_just_answered(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Which club did Valley United beat in the Regional Cup final?",
+        "Who scored for them?",
+    )
+    assert "Carden Rovers" in first.text
+    assert "Jonas Feldkamp" in then.text
+
+
+def test_a_pronoun_means_the_name_answered_only_where_it_can():
+    who = Turn(
+        "Who led the survey?",
+        "Dr. Mara Quist, an ecologist at Harlow University in Kent, led the survey. [1] "
+        "… the survey found 40 nests … [2]",
+    )
+    assert answered_name(who) == "Dr Mara Quist"  # not the university after "at"
+    assert points_at_answer("Where does she work?", who)
+    assert condense("Where does she work?", [who]) == (
+        "Who led the survey? Dr Mara Quist Where does she work?"
+    )
+    # After a question that names someone, "he" may be that person.
+    named = Turn("Which part did Tom Reyes play?", "Reyes played Captain Hale. [1]")
+    assert not points_at_answer("How old was he?", named)
+    # "It" is a thing answered, never a person; "they" may be either.
+    event = Turn("After which race will Ana Ruiz retire?", "Ruiz retires after the Coast Cup. [1]")
+    assert points_at_answer("Where is it held?", event)
+    assert answered_name(event, "After which race will Ana Ruiz retire?") == "Coast Cup"
+    assert not points_at_answer("Where is it held?", who)
+    # A headline capitalises every word; the name comes from the sentence after it.
+    buyer = Turn(
+        "Which company is buying the dairy?",
+        "Meridian Foods Agrees Deal For Local Dairy [1] Meridian Foods will pay $28.50. [1]",
+    )
+    assert answered_name(buyer) == "Meridian Foods"
