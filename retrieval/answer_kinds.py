@@ -61,7 +61,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "number",
         re.compile(
-            r"\bhow (many|much|old|long|far|high|tall|big|large|fast|often|deep)\b"
+            r"\bhow (many|much|old|long|far|high|tall|big|large|fast|often|deep|hot|cold|warm"
+            r"|heavy|wide|low|small)\b"
             r"|\bwhat (percentage|percent|share|number|amount|age|proportion|price|rate|sum)\b"
             r"|\bwhat (?:was|is|were) the (?:final )?count\b",
             re.IGNORECASE,
@@ -161,6 +162,11 @@ def anchor_words(question: str) -> list[str]:
     return [
         w for i, w in enumerate(words) if (i and w[:1].isupper()) or any(c.isdigit() for c in w)
     ]
+
+
+def date_words(text: str) -> list[str]:
+    """The words of a text that name a day, a month or a year ("Thursday", "2021")."""
+    return [w for w in WORD.findall(text) if _DATE_WORD.search(w)]
 
 
 def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:

@@ -15,6 +15,7 @@ from newsbot.retrieval.answer_kinds import (
     WORD,
     anchor_words,
     answer_kind,
+    date_words,
     holds_kind,
     is_kind_word,
 )
@@ -280,8 +281,13 @@ class ExtractiveComposer:
             if asks_for_more(question):
                 return self.more(hits, history, shown)
         # A pronoun that means the name the last turn answered makes that name the question's
-        # own subject ("Where does he work?"), not only its topic.
-        own = (without_dates(with_name(question, history)) or question) if follow_up else topic
+        # own subject ("Where does he work?"), not only its topic. A day or a year it names
+        # ("How big was it on Thursday?") is a word the answer's sentence often repeats.
+        if follow_up:
+            asked = with_name(question, history)
+            own = " ".join([without_dates(asked) or question, *date_words(asked)])
+        else:
+            own = topic
         wanted = answer_kind(own)
         if follow_up and is_elliptical(question):
             wanted = answer_kind(without_ellipsis(own))

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.retrieval.answer_kinds import WORD, answer_kind, holds_kind, is_kind_word
+from newsbot.retrieval.answer_kinds import (
+    WORD,
+    answer_kind,
+    date_words,
+    holds_kind,
+    is_kind_word,
+)
 from newsbot.retrieval.compose import shorten
 
 
@@ -28,6 +34,7 @@ from newsbot.retrieval.compose import shorten
         ("What was the final score?", "score"),
         ("What was the vote on the budget?", "score"),
         ("What rank did the school reach?", "rank"),
+        ("How hot did it get in Kessler Valley?", "number"),
     ],
 )
 def test_answer_kind(question, kind):
@@ -86,3 +93,12 @@ def test_a_sentence_quoted_again_is_cut_from_the_new_answer():
     cut = shorten(sentence, focus, 8, keep, from_answer=True)
     assert "East Africa" in cut
     assert cut.startswith("… country from East")
+
+
+def test_the_days_and_years_a_question_names():
+    assert date_words("How big was the fire on Thursday, and in May 2021?") == [
+        "Thursday",
+        "May",
+        "2021",
+    ]
+    assert date_words("What may happen this week?") == []
