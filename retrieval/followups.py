@@ -15,8 +15,6 @@ _ANAPHORA = re.compile(
     r"the plan|the law|the bill|the event)\b",
     re.IGNORECASE,
 )
-# A short question with none of these is a new topic only if it names something itself.
-_SHORT = 6
 # "Tell me more", "go on", "anything else?": the next facts about the same thing.
 _MORE = re.compile(
     r"^\W*(?:(?:ok|okay|thanks|and|so)\W+)?(?:please\W+)?"
@@ -58,7 +56,9 @@ def leans_on_history(question: str) -> bool:
     """Say whether a question needs an earlier turn to be understood."""
     if _ANAPHORA.search(question) or is_elliptical(question) or asks_for_more(question):
         return True
-    return len(question.split()) <= _SHORT and not names_something(question)
+    # Without these, a question is a new topic only if it names something itself: one that
+    # names nothing ("How many people visit the area daily?") is about the story discussed.
+    return not names_something(question)
 
 
 def names_something(question: str) -> bool:

@@ -172,6 +172,8 @@ def test_a_short_question_that_names_its_own_subject_is_a_new_topic():
     assert leans_on_history("Who coached them?")
     assert leans_on_history("And for Valley United?")
     assert leans_on_history("How many were injured?")
+    # However long, a question that names nothing is about the story being discussed.
+    assert leans_on_history("How many people were in the crowd at the final that night?")
 
 
 def test_and_with_a_question_word_is_a_question_of_its_own():
