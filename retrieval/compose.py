@@ -272,7 +272,7 @@ class ExtractiveComposer:
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
         p = self.params
-        follow_up = bool(history) and leans_on_history(question)
+        follow_up = bool(history) and leans_on_history(question, history)
         said = condense(question, history)
         topic = without_dates(said) or question
         shown = shown_pieces(history) if history else []
@@ -324,8 +324,10 @@ class ExtractiveComposer:
         again = self.requote(found, history, shown, wanted, own_terms, q_words)
         chosen: list[Candidate] = []
         words = 0
-        # A headline's bonus moves it up the list but does not raise the bar for the rest.
-        bar = p.keep_ratio * max(c.score - c.headline for c in found)
+        # A headline's bonus moves it up the list but does not raise the bar for the rest;
+        # nor does a sentence said before, which is quoted again only in part, if at all.
+        fresh = [c for c in found if not (shown and was_shown(c.sentence, shown))] or found
+        bar = p.keep_ratio * max(c.score - c.headline for c in fresh)
         for cand in found:
             if len(chosen) >= p.max_sentences:
                 break

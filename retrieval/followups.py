@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from newsbot.retrieval.answer_kinds import QUESTION_WORDS, answer_kind
+from newsbot.retrieval.answer_kinds import QUESTION_WORDS, anchor_words, answer_kind
 from newsbot.retrieval.types import Turn
 
 # Words that lean on an earlier turn: "What did they agree on?", "When was that?"
@@ -52,13 +52,22 @@ _DATE_NAME = re.compile(
 _ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
 
-def leans_on_history(question: str) -> bool:
+def leans_on_history(question: str, history: Sequence[Turn] = ()) -> bool:
     """Say whether a question needs an earlier turn to be understood."""
     if _ANAPHORA.search(question) or is_elliptical(question) or asks_for_more(question):
         return True
-    # Without these, a question is a new topic only if it names something itself: one that
-    # names nothing ("How many people visit the area daily?") is about the story discussed.
-    return not names_something(question)
+    # Without these, a question is a new topic only if it names something new: one that
+    # names nothing ("How many people visit the area daily?"), or only what the conversation
+    # already said ("When does the US Open start?" after its answer said "US Open"), is
+    # about the story discussed.
+    return not names_something(question) or (bool(history) and names_said(question, history))
+
+
+def names_said(question: str, history: Sequence[Turn]) -> bool:
+    """Say whether every name and number of a question was said earlier in the conversation."""
+    names = anchor_words(question)
+    said = fold(" ".join(f"{t.question} {t.answer}" for t in history))
+    return bool(names) and all(re.search(rf"\b{re.escape(fold(n))}\b", said) for n in names)
 
 
 def names_something(question: str) -> bool:
@@ -90,7 +99,7 @@ def without_ellipsis(question: str) -> str:
 def condense(question: str, history: Sequence[Turn]) -> str:
     """Prefix a follow-up with the (itself condensed) earlier question it leans on, and with
     the name that turn answered when the follow-up's pronoun points at it."""
-    if not history or not leans_on_history(question):
+    if not history or not leans_on_history(question, history):
         return question
     earlier = condense(history[-1].question, history[:-1])
     if asks_for_more(question):
@@ -222,7 +231,7 @@ def turn_kind(question: str, history: Sequence[Turn]) -> str | None:
     if is_elliptical(question):
         question = without_ellipsis(question)
     kind = answer_kind(question)
-    if kind is None and history and leans_on_history(question):
+    if kind is None and history and leans_on_history(question, history):
         return turn_kind(history[-1].question, history[:-1])
     return kind
 

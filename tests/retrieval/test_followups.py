@@ -174,6 +174,10 @@ def test_a_short_question_that_names_its_own_subject_is_a_new_topic():
     assert leans_on_history("How many were injured?")
     # However long, a question that names nothing is about the story being discussed.
     assert leans_on_history("How many people were in the crowd at the final that night?")
+    # So is one that names only what the conversation already said.
+    history = [Turn("Who won the Regional Cup?", "Valley United beat Carden Rovers. [1]")]
+    assert leans_on_history("Who scored for Carden Rovers?", history)
+    assert not leans_on_history("Who scored for Hollins Town?", history)
 
 
 def test_and_with_a_question_word_is_a_question_of_its_own():
