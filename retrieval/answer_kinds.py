@@ -187,14 +187,17 @@ def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
     return word[:1].isupper() and len(word) > 1
 
 
-def _purpose(sentence: str, question_words: set[str]) -> str | None:
-    """A purpose right after what the question names: "he moved to Kabul to see his family"."""
-    words = WORD.findall(sentence)
-    for before, to, verb in zip(words, words[1:], words[2:], strict=False):
-        named = len(before) > 3 and before.lower().strip(".'’") in question_words
-        if named and to == "to" and verb.islower() and verb not in _NOT_VERBS:
-            return verb
-    return None
+def _purpose(sentence: str, question_words: set[str]) -> bool:
+    """Say whether a purpose follows what the question names: "he moved to Kabul to see"."""
+    words: list[str] = WORD.findall(sentence)
+    return any(
+        len(before) > 3
+        and before.lower().strip(".'’") in question_words
+        and to == "to"
+        and verb.islower()
+        and verb not in _NOT_VERBS
+        for before, to, verb in zip(words, words[1:], words[2:], strict=False)
+    )
 
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
@@ -202,8 +205,7 @@ def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     if kind == "date":  # a date may take two words ("May 14")
         return bool(_DATE.search(" ".join(_new_words(sentence, question_words))))
     if kind == "reason":  # a cause may take two words ("due to")
-        return bool(_REASON.search(" ".join(_new_words(sentence, question_words)))) or bool(
-            _purpose(sentence, question_words)
-        )
+        new = " ".join(_new_words(sentence, question_words))
+        return bool(_REASON.search(new)) or _purpose(sentence, question_words)
     # Not the first word: a capital there only starts the sentence.
     return any(is_kind_word(w, kind, question_words) for w in WORD.findall(sentence)[1:])
