@@ -15,11 +15,13 @@ from newsbot.retrieval.answer_kinds import (
     WORD,
     anchor_words,
     answer_kind,
+    date_words,
     holds_kind,
     is_kind_word,
 )
 from newsbot.retrieval.dates import asks_after, without_dates
 from newsbot.retrieval.followups import (
+    asked_kinds,
     asks_for_more,
     condense,
     fold,
@@ -27,6 +29,7 @@ from newsbot.retrieval.followups import (
     leans_on_history,
     shown_pieces,
     was_shown,
+    with_name,
     without_ellipsis,
 )
 from newsbot.retrieval.search import Hit
@@ -132,13 +135,16 @@ def shorten(
     limit: int,
     keep: Callable[[str], bool] | None = None,
     keep_worth: int = ComposeParams.keep_worth,
+    from_answer: bool = False,
 ) -> str:
     """Keep a long sentence's window of `limit` words around the words in focus.
 
     The window holds as many words in focus as it can. The word `keep` marks (a number for
     "how many", a name for "who") that stands nearest a word in focus is where an answer
     sits: a window that holds it counts `keep_worth` focus words more, so that a cut sentence
-    does not lose the very thing the question asks for.
+    does not lose the very thing the question asks for. `from_answer`: the window must
+    hold that word, with as many words of its kind as it can, starting just before it,
+    since what it begins (a figure's unit, a name's last word, a reason's clause) follows.
     """
     words = sentence.split()
     if len(words) <= limit:
@@ -148,12 +154,21 @@ def shorten(
     centre = (hits[0] + hits[-1]) // 2 if hits else 0
     answer = min(kept, key=lambda i: min((abs(i - h) for h in hits), default=0), default=-1)
 
-    def worth(start: int) -> tuple[float, int]:
+    def kinds_in(start: int) -> int:
+        return sum(start <= i < start + limit for i in kept)
+
+    def worth(start: int) -> tuple[float, int, int]:
         inside = sum(start <= i < start + limit for i in hits)
         bonus = keep_worth if start <= answer < start + limit else 0
-        return inside + bonus, -abs(start + limit // 2 - centre)
+        # Between windows as good, the one with more words of the kind keeps an answer of
+        # several words whole ("from East Africa", "to 2nd place").
+        return inside + bonus, kinds_in(start), -abs(start + limit // 2 - centre)
 
-    start = max(range(len(words) - limit + 1), key=worth)
+    around = range(max(answer - limit + 1, 0), min(answer, len(words) - limit) + 1)
+    if from_answer and answer >= 0 and around:
+        start = max(around, key=lambda s: (kinds_in(s), -abs(s - answer + 2)))
+    else:
+        start = max(range(len(words) - limit + 1), key=worth)
     piece = " ".join(words[start : start + limit])
     return ("… " if start else "") + piece + (" …" if start + limit < len(words) else "")
 
@@ -180,6 +195,7 @@ class ExtractiveComposer:
         hits: Sequence[Hit],
         topic: str = "",
         wanted: str | None = None,
+        said: str = "",
     ) -> tuple[list[Candidate], set[str]]:
         """Score every sentence (and headline) of the top articles for how well it answers.
 
@@ -188,14 +204,15 @@ class ExtractiveComposer:
         question asks for (a number, a name, a date) that the question does not already say
         gains a little, because that is where answers sit. A follow-up's topic (the turns it
         leans on) adds its words at a lower weight: they say what the question is about, the
-        question's own words say what it wants to know.
+        question's own words say what it wants to know. Nothing `said` (the question as
+        asked, dates included) is new, so none of it is the kind of thing asked for.
         """
         p = self.params
         own_terms = set(self.terms(question)) - self.question_terms
         topic_terms = set(self.terms(topic)) - self.question_terms - own_terms
         q_terms = own_terms | topic_terms
         wanted = wanted or answer_kind(question)
-        q_words = {w.lower() for w in WORD.findall(f"{topic} {question}")}
+        q_words = {w.lower() for w in WORD.findall(f"{topic} {question} {said}")}
         rows: list[tuple[str, int, Chunk, set[str], set[str], float]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits[: p.hits_read]):
@@ -255,22 +272,32 @@ class ExtractiveComposer:
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
         p = self.params
-        follow_up = bool(history) and leans_on_history(question)
-        topic = without_dates(condense(question, history)) or question
+        follow_up = bool(history) and leans_on_history(question, history)
+        said = condense(question, history)
+        topic = without_dates(said) or question
         shown = shown_pieces(history) if history else []
         if follow_up:
             hits = earlier_first(hits, history, shown)
             if asks_for_more(question):
                 return self.more(hits, history, shown)
-        own = (without_dates(question) or question) if follow_up else topic
+        # A pronoun that means the name the last turn answered makes that name the question's
+        # own subject ("Where does he work?"), not only its topic. A day or a year it names
+        # ("How big was it on Thursday?") is a word the answer's sentence often repeats.
+        if follow_up:
+            asked = with_name(question, history)
+            own = " ".join([without_dates(asked) or question, *date_words(asked)])
+        else:
+            own = topic
         wanted = answer_kind(own)
         if follow_up and is_elliptical(question):
             wanted = answer_kind(without_ellipsis(own))
         if follow_up and wanted is None:
             # "And for diesel?" asks what the earlier question asked.
             wanted = answer_kind(history[-1].question)
-        found, q_terms = self.candidates(own, hits, topic if follow_up else "", wanted)
+        found, q_terms = self.candidates(own, hits, topic if follow_up else "", wanted, said)
         own_terms = set(self.terms(own)) - self.question_terms
+        if follow_up and not own_terms:
+            found = last_said_first(found, history[-1])
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)
         support = self.support(topic, q_terms, hits)
@@ -289,16 +316,18 @@ class ExtractiveComposer:
         def focus_now(word: str) -> bool:
             return bool(set(self.terms(word)) & (own_terms or q_terms))
 
-        q_words = {w.lower() for w in WORD.findall(topic)}
+        q_words = {w.lower() for w in WORD.findall(f"{topic} {said}")}
         keep = (
             functools.partial(is_kind_word, kind=wanted, question_words=q_words) if wanted else None
         )
 
+        again = self.requote(found, history, shown, wanted, own_terms, q_words)
         chosen: list[Candidate] = []
         words = 0
-        requoted = False
-        # A headline's bonus moves it up the list but does not raise the bar for the rest.
-        bar = p.keep_ratio * max(c.score - c.headline for c in found)
+        # A headline's bonus moves it up the list but does not raise the bar for the rest;
+        # nor does a sentence said before, which is quoted again only in part, if at all.
+        fresh = [c for c in found if not (shown and was_shown(c.sentence, shown))] or found
+        bar = p.keep_ratio * max(c.score - c.headline for c in fresh)
         for cand in found:
             if len(chosen) >= p.max_sentences:
                 break
@@ -307,26 +336,47 @@ class ExtractiveComposer:
             # Two words of room go to the "…" that mark a cut sentence.
             room = p.max_words - words - 2
             limit = min(p.sentence_words, room)
-            again = bool(shown) and was_shown(cand.sentence, shown)
-            if again:
-                # Said before: once, only the few words around what is asked now, where the
-                # sentence holds the question's own words and the kind it asks for.
-                asked_now = not own_terms or bool(own_terms & set(self.terms(cand.sentence)))
-                if requoted or not asked_now:
+            if shown and was_shown(cand.sentence, shown):
+                if cand is not again:
                     continue
-                if not (wanted and holds_kind(cand.sentence, wanted, q_words)):
-                    continue
+                # Said before: only the few words from the new answer it holds.
                 limit = min(limit, p.shown_words)
-            text = shorten(cand.sentence, focus_now, limit, keep, p.keep_worth)
+            text = shorten(cand.sentence, focus_now, limit, keep, p.keep_worth, cand is again)
             n_words = len(text.split())
             if n_words < p.min_words or words + n_words > p.max_words:
                 continue
-            requoted |= again
             chosen.append(Candidate(text, cand.hit_rank, cand.chunk, cand.score))
             words += n_words
         if not chosen:
             return self.refuse(hits)
         return cited(chosen)
+
+    def requote(
+        self,
+        found: Sequence[Candidate],
+        history: Sequence[Turn],
+        shown: Sequence[str],
+        wanted: str | None,
+        own_terms: set[str],
+        q_words: set[str],
+    ) -> Candidate | None:
+        """The one sentence said before that a follow-up may quote again, if any.
+
+        It must hold the kind asked for, and either the question's own words or a kind no
+        turn that quoted it asked for (so that its word of the kind was not that turn's
+        answer). One with the question's own words goes first, then the best scored.
+        """
+        if not (shown and wanted):
+            return None
+        fallback = None
+        for cand in found:
+            if not (was_shown(cand.sentence, shown) and holds_kind(cand.sentence, wanted, q_words)):
+                continue
+            if not own_terms or own_terms & set(self.terms(cand.sentence)):
+                return cand
+            if fallback is None and wanted not in asked_kinds(cand.sentence, history):
+                fallback = cand
+        return fallback
 
     def more(self, hits: Sequence[Hit], history: Sequence[Turn], shown: Sequence[str]) -> Answer:
         """Give the next facts of the article discussed: sentences not shown yet, in order."""
@@ -399,6 +449,21 @@ def cited(chosen: Sequence[Candidate]) -> Answer:
             citations.append(citation_for(numbers[aid], cand.chunk, cand.sentence))
         parts.append(f"{cand.sentence} [{numbers[aid]}]")
     return Answer(text=" ".join(parts), citations=citations, refused=False)
+
+
+def last_said_first(found: Sequence[Candidate], last: Turn) -> list[Candidate]:
+    """Put the sentences the last answer quoted first, in its order, the rest after them.
+
+    A follow-up with no words of its own ("How much?", "Why is that?") asks about what the
+    last answer said, most of all about its first sentence.
+    """
+    pieces = shown_pieces([last])
+
+    def said_at(cand: Candidate) -> int:
+        return next((i for i, p in enumerate(pieces) if was_shown(cand.sentence, [p])), -1)
+
+    said = sorted((c for c in found if said_at(c) >= 0), key=said_at)
+    return [*said, *(c for c in found if said_at(c) < 0)]
 
 
 def earlier_first(hits: Sequence[Hit], history: Sequence[Turn], shown: Sequence[str]) -> list[Hit]:

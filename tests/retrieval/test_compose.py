@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.retrieval.answer_kinds import WORD, answer_kind, is_kind_word
+from newsbot.retrieval.answer_kinds import (
+    WORD,
+    answer_kind,
+    date_words,
+    holds_kind,
+    is_kind_word,
+)
 from newsbot.retrieval.compose import shorten
 
 
@@ -24,6 +30,11 @@ from newsbot.retrieval.compose import shorten
         ("After a search during which police got how many calls?", "number"),
         # Abbreviations do not end the question's sentence.
         ("What share of adults backed Roe v. Wade?", "number"),
+        # A score or a vote is two numbers, a rank an ordinal.
+        ("What was the final score?", "score"),
+        ("What was the vote on the budget?", "score"),
+        ("What rank did the school reach?", "rank"),
+        ("How hot did it get in Kessler Valley?", "number"),
     ],
 )
 def test_answer_kind(question, kind):
@@ -50,3 +61,44 @@ def test_a_cut_sentence_keeps_the_number_next_to_the_question_words():
     assert cut == "… 420 fires had burned across England and Wales since the start of …"
     # Without the kind of answer to keep, the window centres on the question's words.
     assert "420" not in shorten(sentence, focus, 12)
+
+
+def test_a_score_is_two_numbers_and_a_rank_an_ordinal():
+    assert is_kind_word("2-1", "score", set()) and not is_kind_word("11,400", "score", set())
+    assert is_kind_word("2nd", "rank", set()) and not is_kind_word("2021", "rank", set())
+
+
+def test_a_reason_may_be_a_purpose():
+    words = {w.lower() for w in WORD.findall("Why did the team move to Kessler Valley?")}
+    assert holds_kind("They moved to Kessler Valley to train at altitude.", "reason", words)
+    assert holds_kind("It paid them as part of a study.", "reason", words)
+    # "to" before a place or a thing is no purpose.
+    assert not holds_kind("They moved to Kessler Valley to the north.", "reason", words)
+
+
+def test_a_sentence_quoted_again_is_cut_from_the_new_answer():
+    sentence = (
+        "The family of the new chairman of the board emigrated to the country from East "
+        "Africa in the 1970s, the mayor said."
+    )
+    q_words = {w.lower() for w in WORD.findall("Where did the chairman's family emigrate from?")}
+
+    def focus(word: str) -> bool:
+        return word.lower().strip(",.") in {"family", "chairman", "emigrated"}
+
+    def keep(word: str) -> bool:
+        return is_kind_word(word, "place", q_words)
+
+    # The window holds the whole answer, from just before its first word.
+    cut = shorten(sentence, focus, 8, keep, from_answer=True)
+    assert "East Africa" in cut
+    assert cut.startswith("… country from East")
+
+
+def test_the_days_and_years_a_question_names():
+    assert date_words("How big was the fire on Thursday, and in May 2021?") == [
+        "Thursday",
+        "May",
+        "2021",
+    ]
+    assert date_words("What may happen this week?") == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from newsbot.retrieval.followups import (
+    answered_name,
+    asked_kinds,
     asks_for_more,
     condense,
     fold,
     is_elliptical,
     leans_on_history,
+    points_at_answer,
     shown_pieces,
     was_shown,
 )
@@ -169,6 +172,12 @@ def test_a_short_question_that_names_its_own_subject_is_a_new_topic():
     assert leans_on_history("Who coached them?")
     assert leans_on_history("And for Valley United?")
     assert leans_on_history("How many were injured?")
+    # However long, a question that names nothing is about the story being discussed.
+    assert leans_on_history("How many people were in the crowd at the final that night?")
+    # So is one that names only what the conversation already said.
+    history = [Turn("Who won the Regional Cup?", "Valley United beat Carden Rovers. [1]")]
+    assert leans_on_history("Who scored for Carden Rovers?", history)
+    assert not leans_on_history("Who scored for Hollins Town?", history)
 
 
 def test_and_with_a_question_word_is_a_question_of_its_own():
@@ -178,3 +187,72 @@ def test_and_with_a_question_word_is_a_question_of_its_own():
     assert is_elliptical("What about Valley United?")
     assert not is_elliptical("and when did they start?")
     assert not is_elliptical("And who paid for it?")
+
+
+def test_what_was_the_score_answers_with_the_score(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Who scored the winning goal for Valley United in the Regional Cup final?",
+        "What was the score?",
+    )
+    assert "2-1" in then.text
+    assert_no_repeat(first, then)
+
+
+def test_a_sentence_said_before_answers_a_question_of_another_kind(samples_newsbot):
+    # The first answer holds the date too; asked for now, it is quoted again, cut short.
+    first, then = chat(
+        samples_newsbot,
+        "How many small payloads did the rideshare rocket carry?",
+        "When did the launch happen?",
+    )
+    assert "36 small payloads" in first.text
+    assert "July 12" in then.text
+    assert_no_repeat(first, then)
+
+
+def test_the_kinds_a_sentence_answered_before():
+    said = "The plant will keep 640 workers until March. [1]"
+    history = [
+        Turn("How many workers will the plant keep?", said),
+        Turn("And for the depot?", "I couldn't find this in the news I have."),
+    ]
+    assert asked_kinds("The plant will keep 640 workers until March.", history) == {"number"}
+    assert asked_kinds("Farmers were paid on time.", history) == set()
+
+
+def test_they_can_mean_the_club_just_answered(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Which club did Valley United beat in the Regional Cup final?",
+        "Who scored for them?",
+    )
+    assert "Carden Rovers" in first.text
+    assert "Jonas Feldkamp" in then.text
+
+
+def test_a_pronoun_means_the_name_answered_only_where_it_can():
+    who = Turn(
+        "Who led the survey?",
+        "Dr. Mara Quist, an ecologist at Harlow University in Kent, led the survey. [1] "
+        "… the survey found 40 nests … [2]",
+    )
+    assert answered_name(who) == "Dr Mara Quist"  # not the university after "at"
+    assert points_at_answer("Where does she work?", who)
+    assert condense("Where does she work?", [who]) == (
+        "Who led the survey? Dr Mara Quist Where does she work?"
+    )
+    # After a question that names someone, "he" may be that person.
+    named = Turn("Which part did Tom Reyes play?", "Reyes played Captain Hale. [1]")
+    assert not points_at_answer("How old was he?", named)
+    # "It" is a thing answered, never a person; "they" may be either.
+    event = Turn("After which race will Ana Ruiz retire?", "Ruiz retires after the Coast Cup. [1]")
+    assert points_at_answer("Where is it held?", event)
+    assert answered_name(event, "After which race will Ana Ruiz retire?") == "Coast Cup"
+    assert not points_at_answer("Where is it held?", who)
+    # A headline capitalises every word; the name comes from the sentence after it.
+    buyer = Turn(
+        "Which company is buying the dairy?",
+        "Meridian Foods Agrees Deal For Local Dairy [1] Meridian Foods will pay $28.50. [1]",
+    )
+    assert answered_name(buyer) == "Meridian Foods"
