@@ -6,6 +6,7 @@ import calendar
 import functools
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -180,11 +181,15 @@ def verdict(
     for compound in compounds(claim):
         if compound not in evidence.compounds:
             return Verdict(False, f"figure {compound} is not in the cited passage", 0.0)
-    for value, _, _ in figure_spans(claim):
+    stated = Counter(value for value, _, _ in figure_spans(claim))
+    for value, times in stated.items():
         if value not in evidence.figures and value not in evidence.dated:
             return Verdict(False, f"figure {value:f} is not in the cited passage", 0.0)
         if not evidence.states(value, wanted):
             return Verdict(False, f"figure {value:f} is about something else there", 0.0)
+        # "14 songs and 17 videos" told as "17 songs and 17 videos": each use needs its own.
+        if times > len(evidence.figures.get(value, ())) + (value in evidence.dated):
+            return Verdict(False, f"figure {value:f} is stated more often than there", 0.0)
     for name in names(claim, openers):
         if name not in evidence.words:
             return Verdict(False, f"name {name!r} is not in the cited passage", 0.0)
