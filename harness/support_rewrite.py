@@ -6,6 +6,8 @@ import random
 import re
 from decimal import Decimal
 
+from newsbot.retrieval.support import URL
+
 # Plain-word synonyms a writer might use instead; none changes what the sentence claims.
 SYNONYMS = {
     "said": "stated",
@@ -76,7 +78,7 @@ WORDS = {
 }
 NUMBERS = {word: n for n, word in WORDS.items()}
 _FIGURE = re.compile(
-    r"(?<![\w.,-])(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s(million|billion))?(?![\w,.]\d)(?!\s?[-–:/]\s?\d)"
+    r"(?<![\w.,-])(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?:\s(million|billion)\b)?(?![\w,.]\d)(?!\s?[-–:/]\s?\d)"
 )
 _SCALE = {"million": 6, "billion": 9}
 _ATTRIBUTION = re.compile(
@@ -178,7 +180,12 @@ def changed_digits(digits: str, rng: random.Random) -> str:
 
 def corrupt_figure(sentence: str, rng: random.Random) -> str | None:
     """Change one figure (digits, or a count in words); None if the sentence has none."""
-    spans = [m.span(2) for m in _FIGURE.finditer(sentence)]
+    links = [m.span() for m in URL.finditer(sentence)]
+    spans = [
+        m.span(2)
+        for m in _FIGURE.finditer(sentence)
+        if not any(a <= m.start() < b for a, b in links)  # a link is checked on its own
+    ]
     words = [m.span() for m in re.finditer(rf"(?<![\w-])({'|'.join(NUMBERS)})(?![\w-])", sentence)]
     if not spans and not words:
         return None

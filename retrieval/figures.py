@@ -22,7 +22,7 @@ SCALES = {
 # A scale word written out may follow a space ("9.7 million"); an abbreviation must be attached
 # ("9.7m"), since "10 m" is ten metres.
 _DIGITS = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?<![\w.,])(?<![^\W\d_]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s*(hundred|thousand|million|billion|trillion)\b|(k|m|mn|mln|bn|b|tn)\b)?",
     re.IGNORECASE,
 )
@@ -107,8 +107,11 @@ def passage_figures(text: str) -> list[tuple[Decimal, int, int]]:
 
 
 _COMPOUND = re.compile(r"(?<![\w.,])\d+(?:\s?[-–—:/]\s?\d+)+(?![\w,]?\d)")
+# Names with a number in them ("XR-17", "Covid-19", "BA.5", "G7"): the number is no count.
+_CODE = re.compile(r"(?<![\w.-])[^\W\d_]+[-.]?\d[\w.-]*(?<![.-])")
 
 
 def compounds(text: str) -> list[str]:
-    """Return figures joined by a dash, colon or slash ("3-2", "9:30", "24/7"), one spelling."""
-    return [re.sub(r"\s", "", re.sub("[–—]", "-", m[0])) for m in _COMPOUND.finditer(text)]
+    """Return what reads as one figure: "3-2", "9:30", "24/7", and codes such as "XR-17"."""
+    joined = [re.sub(r"\s", "", re.sub("[–—]", "-", m[0])) for m in _COMPOUND.finditer(text)]
+    return joined + [m[0].lower() for m in _CODE.finditer(text)]

@@ -41,7 +41,10 @@ def test_figures_written_any_way_are_one_value(text, value):
 def test_one_as_a_pronoun_and_metres_are_not_figures_of_millions():
     assert figures("one of the boats") == []
     assert figures("10 m") == [Decimal(10)]
-    assert compounds("a 3-2 vote at 9:30, open 24/7 and the XR-17") == ["3-2", "9:30", "24/7"]
+    assert compounds("a 3-2 vote at 9:30, open 24/7") == ["3-2", "9:30", "24/7"]
+    # A number inside a name is no count: "Covid-19" states no 19.
+    assert compounds("the XR-17 and Covid-19") == ["xr-17", "covid-19"]
+    assert figures("the XR-17 and Covid-19") == []
 
 
 @pytest.mark.parametrize(
@@ -68,6 +71,7 @@ def test_supported_sentences_stand(sentence):
         # 45 is in the passage, but it counts kilometres per hour, not the payload.
         ("The XR-17 can carry up to 45 kilograms [1].", "figure 45 is about something else"),
         ("The council backed the waiver by a 2-2 vote [1].", "figure 2-2 is not"),
+        ("The XR-18 can carry up to 4.5 kilograms [1].", "figure xr-18 is not"),
         ("Boeing flew the XR-17 on 40 round trips [1].", "name 'boeing'"),
         ("The drone flew to Port Esker Airport [1].", "name 'airport'"),
         ("The admin token is 123456:TESTTOKEN [1].", "figure 123456"),
