@@ -2,7 +2,8 @@
 
 Each sampled passage (a headline and one ~200-token chunk, as ingest cuts them) gives one
 sentence of each kind it allows: `taken` from the passage as it stands; `paraphrase`, the same
-sentence rewritten by rules (clause order, synonyms, figures written another way); and three
+sentence rewritten by rules (clause order, synonyms, figures written another way); `merged`,
+two sentences of the chunk joined into one and rewritten the same way; and three
 corruptions: `figure` (one figure changed), `name` (a name swapped for one from another
 article that the passage does not contain) and `unrelated` (a sentence of the most similar of
 30 other articles). The check should keep the first two kinds and drop the others. A harder
@@ -23,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsbot.harness.support_rewrite import corrupt_figure, paraphrase
+from newsbot.harness.support_rewrite import corrupt_figure, lower_first, paraphrase
 from newsbot.retrieval.support import (
     MONTHS,
     STOPWORDS,
@@ -35,7 +36,7 @@ from newsbot.retrieval.support import (
 )
 from newsbot.retrieval.text import split_sentences
 
-FAITHFUL = ("taken", "paraphrase")
+FAITHFUL = ("taken", "paraphrase", "merged")
 CORRUPTED = ("figure", "name", "unrelated", "closest")
 KINDS = FAITHFUL + CORRUPTED
 _NAME_RUN = re.compile(r"(?<=[a-z,] )(?:[A-Z][a-z]+(?:[-\s][A-Z][a-z]+)*)")
@@ -150,11 +151,24 @@ def build(docs: list[Doc], n_passages: int, seed: int) -> list[Item]:
             "name": swap_name(sentence, passage, doc, docs, rng),
             "unrelated": unrelated(near, rng),
             "closest": closest(near, passage),
+            "merged": merged(sentence, candidates, random.Random(f"{seed}-{doc.id}")),
         }
         for kind, text in made.items():
             if text and (text != sentence or kind == "taken"):
                 items.append(Item(kind, text, passage, doc.published))
     return items
+
+
+def merged(sentence: str, candidates: list[str], rng: random.Random) -> str | None:
+    """Join the sentence and another of its chunk into one, as an answer may, then rewrite it."""
+    others = [
+        c for c in candidates if c != sentence and len(c.split()) + len(sentence.split()) < 60
+    ]
+    if not others:
+        return None
+    second = rng.choice(others)
+    joined = f"{sentence.rstrip('.!')}, and {lower_first(second)}"
+    return paraphrase(joined, rng) or joined
 
 
 def swap_name(

@@ -78,7 +78,7 @@ WORDS = {
 }
 NUMBERS = {word: n for n, word in WORDS.items()}
 _FIGURE = re.compile(
-    r"(?<![\w.,-])(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?:\s(million|billion)\b)?(?![\w,.]\d)(?!\s?[-–:/]\s?\d)"
+    r"(?<![\w.,:/-])(\$|€|£)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)(?:\s(million|billion)\b)?(?![\w,.]\d)(?!\s?[-–:/]\s?\d)"
 )
 _SCALE = {"million": 6, "billion": 9}
 _ATTRIBUTION = re.compile(

@@ -106,12 +106,13 @@ def passage_figures(text: str) -> list[tuple[Decimal, int, int]]:
     return found
 
 
-_COMPOUND = re.compile(r"(?<![\w.,])\d+(?:\s?[-–—:/]\s?\d+)+(?![\w,]?\d)")
+# No spaces: "2023 — two years" is punctuation, not a range.
+_COMPOUND = re.compile(r"(?<![\w.,])\d+(?:[-–:/]\d+)+(?![\w,]?\d)")
 # Names with a number in them ("XR-17", "Covid-19", "BA.5", "G7"): the number is no count.
 _CODE = re.compile(r"(?<![\w.-])[^\W\d_]+[-.]?\d[\w.-]*(?<![.-])")
 
 
 def compounds(text: str) -> list[str]:
     """Return what reads as one figure: "3-2", "9:30", "24/7", and codes such as "XR-17"."""
-    joined = [re.sub(r"\s", "", re.sub("[–—]", "-", m[0])) for m in _COMPOUND.finditer(text)]
+    joined = [m[0].replace("–", "-") for m in _COMPOUND.finditer(text)]
     return joined + [m[0].lower() for m in _CODE.finditer(text)]

@@ -20,9 +20,11 @@ from newsbot.retrieval.text import split_sentences
 # The share of a sentence's content words (stemmed) that its passages must contain. Chosen on
 # the checker evaluation (`newsbot eval-support`, seed 1) and reported on another seed.
 MIN_OVERLAP = 0.5
-# A figure must stand in a passage sentence that holds this share of the claim's words: the
-# same number may count something else there ("45 kilometres per hour" for "45 kilograms").
+# A figure must stand in a passage sentence that holds this share of the words near it in the
+# claim: the same number may count something else there ("45 km per hour" for "45 kilograms").
 FIGURE_OVERLAP = 0.3
+# The content words either side of a figure that say what it counts, in the claim.
+NEAR_WORDS = 4
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\[\]()]+", re.IGNORECASE)
 _MARKER = re.compile(r"\[\d+\]")
@@ -125,11 +127,10 @@ class Evidence:
             self.date_words | other.date_words,
         )
 
-    def states(self, value: Decimal, claim: set[str]) -> bool:
-        """Say whether a passage sentence about the claim's subject states the value."""
-        if value in self.dated and claim & self.date_words:
-            return True
-        return any(
+    def states(self, value: Decimal, claim: set[str]) -> int:
+        """Count the times passage sentences about the claim's subject state the value."""
+        dated = int(value in self.dated and bool(claim & self.date_words))
+        return dated + sum(
             not claim or len(claim & context) / len(claim) >= FIGURE_OVERLAP
             for context in self.figures.get(value, ())
         )
@@ -167,6 +168,13 @@ def names(sentence: str, openers: bool = True) -> list[str]:
     return found
 
 
+def near(text: str, start: int, end: int, reach: int = NEAR_WORDS) -> set[str]:
+    """Return the stems of the content words closest to a span: what a figure counts."""
+    before = [w for w in _WORD.findall(text[:start]) if w.lower() not in STOPWORDS][-reach:]
+    after = [w for w in _WORD.findall(text[end:]) if w.lower() not in STOPWORDS][:reach]
+    return stems(" ".join(before + after))
+
+
 def claim_text(sentence: str) -> str:
     """Take out what is not a claim about the passage: [n] markers and links."""
     return normalise_names(URL.sub(" ", _MARKER.sub(" ", sentence)))
@@ -181,14 +189,19 @@ def verdict(
     for compound in compounds(claim):
         if compound not in evidence.compounds:
             return Verdict(False, f"figure {compound} is not in the cited passage", 0.0)
-    stated = Counter(value for value, _, _ in figure_spans(claim))
-    for value, times in stated.items():
+    stated: dict[Decimal, set[str]] = {}
+    times: Counter[Decimal] = Counter()
+    for value, start, end in figure_spans(claim):
+        stated.setdefault(value, set()).update(near(claim, start, end))
+        times[value] += 1
+    for value, context in stated.items():
         if value not in evidence.figures and value not in evidence.dated:
             return Verdict(False, f"figure {value:f} is not in the cited passage", 0.0)
-        if not evidence.states(value, wanted):
+        found = evidence.states(value, context)
+        if not found:
             return Verdict(False, f"figure {value:f} is about something else there", 0.0)
         # "14 songs and 17 videos" told as "17 songs and 17 videos": each use needs its own.
-        if times > len(evidence.figures.get(value, ())) + (value in evidence.dated):
+        if times[value] > found:
             return Verdict(False, f"figure {value:f} is stated more often than there", 0.0)
     for name in names(claim, openers):
         if name not in evidence.words:
