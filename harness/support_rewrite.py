@@ -121,9 +121,12 @@ def write_figure(match: re.Match[str], rng: random.Random) -> str:
 
 def rewrite_figures(sentence: str, rng: random.Random) -> str:
     """Write each figure another way where one exists; small counts in words become digits."""
-    sentence = _FIGURE.sub(lambda m: write_figure(m, rng), sentence)
-    words = "|".join(NUMBERS)
-    return re.sub(rf"(?<![\w-])({words})(?![\w-])", lambda m: str(NUMBERS[m[1]]), sentence)
+    either = re.compile(rf"{_FIGURE.pattern}|(?<![\w-])({'|'.join(NUMBERS)})(?![\w-])")
+
+    def rewrite(match: re.Match[str]) -> str:
+        return str(NUMBERS[match[5]]) if match[5] else write_figure(match, rng)
+
+    return either.sub(rewrite, sentence)
 
 
 def lower_first(text: str) -> str:
