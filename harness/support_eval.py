@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import statistics
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +28,6 @@ from newsbot.retrieval.support import (
     STOPWORDS,
     WEEKDAYS,
     Evidence,
-    keep_supported,
     stems,
     verdict,
 )
@@ -240,48 +237,11 @@ def score(items: list[Item], kept: list[bool]) -> dict[str, Any]:
     }
 
 
-def cost(docs: list[Doc], seed: int, answers: int = 100) -> dict[str, float]:
-    """Time the whole check of 5-sentence answers citing two articles, each shown to the model
-    as 3 chunks (as the prompt has): 3 sentences from the first, 2 from the second."""
-    from newsbot.retrieval import support
-
-    support._tokenizer.cache_clear()  # the first answer pays for a cold stem cache
-    rng = random.Random(seed)
-    times: list[float] = []
-    cpu_times: list[float] = []  # CPU time: what the check costs when no other work competes
-    pool = [d for d in docs if len(d.chunks) >= 3]
-    pool = pool if len(pool) >= 2 else docs  # a small set: the articles as they are
-    for _ in range(answers):
-        first, second = rng.sample(pool, 2)
-        passages = ["\n".join([d.title, *d.chunks[:3]]) for d in (first, second)]
-        picked = []
-        for n, (passage, count) in enumerate(zip(passages, (3, 2), strict=True), start=1):
-            sentences = [s for s in split_sentences(passage) if claim_like(s)]
-            chosen = rng.sample(sentences, min(count, len(sentences)))
-            picked += [(paraphrase(s, rng) or s)[:-1] + f" [{n}]." for s in chosen]
-        started, cpu = time.perf_counter(), time.process_time()
-        pairs = zip(passages, (first, second), strict=True)
-        evidence = [Evidence.of(p, d.published) for p, d in pairs]
-        keep_supported(" ".join(picked), lambda n, e=evidence: e[n - 1] if n <= 2 else None)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu_times.append((time.process_time() - cpu) * 1000)
-    first = times[0]
-    times.sort()
-    return {
-        "answers": len(times),
-        "first_ms": round(first, 2),
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
-        "max_ms": round(times[-1], 2),
-        "cpu_median_ms": round(statistics.median(cpu_times), 2),
-        "cpu_max_ms": round(max(cpu_times), 2),
-    }
-
-
 def run(
     articles: Path, out: Path | None, passages: int, seed: int, embedding: bool = False
 ) -> dict[str, Any]:
     """Build the set, score the check at its setting and at others, time it; write report.json."""
+    from newsbot.harness.support_measure import answer_cost
     from newsbot.retrieval import support
 
     docs = load(articles)
@@ -297,7 +257,7 @@ def run(
             for m in (0.0, 0.4, 0.5, 0.6, 0.7, 0.8)
         },
         "openers_not_names": score(items, judge(items, support.MIN_OVERLAP, openers=False)),
-        "cost": cost(docs, seed),
+        "cost": answer_cost(docs, seed),
     }
     if embedding:
         report["measures"] = measures(docs, items, seed)
@@ -316,7 +276,7 @@ def run(
 
 def measures(docs: list[Doc], items: list[Item], seed: int) -> dict[str, Any]:
     """Compare word overlap with the embedding model's similarity (loads the model)."""
-    from newsbot.harness.support_embed import compare, embedding_cost
+    from newsbot.harness.support_measure import compare, embedding_cost
     from newsbot.retrieval.embeddings import Embedder
 
     embedder = Embedder()
