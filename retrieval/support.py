@@ -13,12 +13,13 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
+from newsbot.retrieval.citations import tidy
 from newsbot.retrieval.figures import compounds, figure_spans, figures, passage_figures
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.text import split_sentences
 
-# The share of a sentence's content words (stemmed) that its passages must contain. Chosen on
-# the checker evaluation (`newsbot eval-support`, seed 1) and reported on another seed.
+# The share of a sentence's content words (stemmed) that its passages must contain. This and
+# the two below were chosen on the checker evaluation (`newsbot eval-support`; docs/TUNING.md).
 MIN_OVERLAP = 0.5
 # A figure must stand in a passage sentence that holds this share of the words near it in the
 # claim: the same number may count something else there ("45 km per hour" for "45 kilograms").
@@ -79,7 +80,7 @@ class Evidence:
     """What one or more passages can support: figures, the sentences they stand in, words."""
 
     figures: dict[Decimal, tuple[frozenset[str], ...]]  # value -> stems of sentences stating it
-    compounds: frozenset[str]  # "3-2", "9:30", "24/7": figures read as one
+    compounds: frozenset[str]  # "3-2", "9:30", "24/7", "xr-17": figures read as one
     words: frozenset[str]
     stems: frozenset[str]
     # The publication date's day and year, which a sentence naming its month or weekday may
@@ -91,11 +92,11 @@ class Evidence:
     def of(cls, text: str, published: date | None = None) -> Evidence:
         """Read a passage (and its publication date, if known) once for every claim on it."""
         text = normalise_names(text)
-        near: dict[Decimal, list[frozenset[str]]] = {}
+        where: dict[Decimal, list[frozenset[str]]] = {}
         for sentence in split_sentences(text.replace("\n", "\n\n")):
             context = frozenset(stems(sentence))
             for value, _, _ in passage_figures(sentence):
-                near.setdefault(value, []).append(context)
+                where.setdefault(value, []).append(context)
         dated: frozenset[Decimal] = frozenset()
         named: frozenset[str] = frozenset()
         if published:
@@ -104,7 +105,7 @@ class Evidence:
             named = frozenset(stems(day))
             text = f"{text}\n{day}"
         words = {_POSSESSIVE.sub("", w.lower()) for w in _WORD.findall(text)}
-        stated = {value: tuple(contexts) for value, contexts in near.items()}
+        stated = {value: tuple(contexts) for value, contexts in where.items()}
         return cls(
             stated,
             frozenset(compounds(text)),
@@ -115,11 +116,11 @@ class Evidence:
         )
 
     def __or__(self, other: Evidence) -> Evidence:
-        figures = dict(self.figures)
+        stated = dict(self.figures)
         for value, contexts in other.figures.items():
-            figures[value] = figures.get(value, ()) + contexts
+            stated[value] = stated.get(value, ()) + contexts
         return Evidence(
-            figures,
+            stated,
             self.compounds | other.compounds,
             self.words | other.words,
             self.stems | other.stems,
@@ -264,8 +265,6 @@ def keep_supported(
     min_overlap: float = MIN_OVERLAP,
 ) -> Kept:
     """Keep the sentences whose cited passages (`evidence` of a marker's number) support them."""
-    from newsbot.retrieval.citations import tidy
-
     lines: list[str] = []
     dropped: list[tuple[str, str]] = []
     links = 0
