@@ -78,12 +78,28 @@ async def send_answer(message: Message, answer: Answer, draft: Message | None = 
     for i, (html_text, plain) in enumerate(telegram_messages(answer)):
         replace = draft if i == 0 else None
         try:
-            await deliver(message, replace, html_text, ParseMode.HTML)
-        except BadRequest as error:
-            if "parse entities" not in str(error).lower():
+            await deliver_piece(message, replace, html_text, plain)
+        except TelegramError as error:
+            if replace is None:
                 raise
-            log.warning("Telegram rejected the HTML answer, sending plain text: %s", error)
-            await deliver(message, replace, plain, None)
+            # The draft showed the model's unchecked words: it must not outlive the answer.
+            log.warning("could not turn the draft into the answer, replacing it: %s", error)
+            with contextlib.suppress(TelegramError):
+                await replace.delete()
+            await deliver_piece(message, None, html_text, plain)
+
+
+async def deliver_piece(
+    message: Message, draft: Message | None, html_text: str, plain: str
+) -> None:
+    """Deliver one piece as HTML, or as plain text if Telegram cannot parse the HTML."""
+    try:
+        await deliver(message, draft, html_text, ParseMode.HTML)
+    except BadRequest as error:
+        if "parse entities" not in str(error).lower():
+            raise
+        log.warning("Telegram rejected the HTML answer, sending plain text: %s", error)
+        await deliver(message, draft, plain, None)
 
 
 async def deliver(message: Message, draft: Message | None, text: str, mode: str | None) -> None:

@@ -15,6 +15,9 @@ def add_parsers(commands: Any) -> None:
     add_eval_parser(commands)
     add_bench_parser(commands)
     add_bench_live_parser(commands)
+    from newsbot.harness.support_eval import add_parser as add_support_eval_parser
+
+    add_support_eval_parser(commands)
 
 
 def add_eval_parser(commands: Any) -> None:

@@ -18,6 +18,7 @@ from newsbot.retrieval.compose import Composer, ExtractiveComposer, citation_for
 from newsbot.retrieval.errors import ConfigError
 from newsbot.retrieval.search import Hit
 from newsbot.retrieval.settings import RetrievalSettings
+from newsbot.retrieval.support import Evidence, Kept, keep_supported
 from newsbot.retrieval.types import Answer, Turn
 
 log = logging.getLogger(__name__)
@@ -62,11 +63,21 @@ class Final:
 Event = Token | Final
 
 
+def passage_texts(hit: Hit) -> list[str]:
+    """Return the pieces of an article the model is shown for one hit."""
+    return [hit.chunk.text, *(c.text for c in hit.extra[:2])]
+
+
+def evidence_for(hit: Hit) -> Evidence:
+    """Read what the model was shown of an article (headline, text, date) for the checker."""
+    text = "\n".join([hit.chunk.title, *passage_texts(hit)])
+    return Evidence.of(text, hit.chunk.published_at)
+
+
 def passage_block(n: int, hit: Hit) -> str:
     """Format one article's retrieved text as a numbered, delimited block."""
     meta = hit.chunk.metadata
-    texts = [hit.chunk.text, *(c.text for c in hit.extra[:2])]
-    body = "\n".join(texts).replace("</passage", "< /passage")
+    body = "\n".join(passage_texts(hit)).replace("</passage", "< /passage")
     attrs = [f'n="{n}"']
     for key, value in (
         ("title", hit.chunk.title),
@@ -218,19 +229,66 @@ class GenerativeComposer:
             answer = self.fallback.compose(question, hits, history, as_of)
             reason = "The language model cited none of the articles; this is the extractive answer."
             return Final(with_note(answer, reason), changed=True)
+        kept = supported(result.text, result.cited, hits)
+        if result.dropped:
+            log.info("dropped uncited sentences: %r", result.dropped)
+        if kept.text is None:
+            log.info("no sentence of the model's answer is supported: %r", kept.dropped)
+            answer = self.fallback.compose(question, hits, history, as_of)
+            reason = (
+                "The language model's answer said things the cited articles do not; "
+                "this is the extractive answer."
+            )
+            return Final(with_note(answer, reason), changed=True)
+        # Renumber again: a dropped sentence may have been the only one citing an article.
+        rewriter = MarkerRewriter(len(result.cited))
+        text = rewriter.feed(kept.text) + rewriter.flush()
+        cited = [result.cited[shown - 1] for shown in rewriter.cited]
         citations = []
-        for shown, number in enumerate(result.cited, start=1):
+        for shown, number in enumerate(cited, start=1):
             hit = hits[number - 1]
             passage = "\n".join([hit.chunk.text, *(c.text for c in hit.extra)])
-            quote = best_quote(passage, sentences_citing(result.text, shown))
+            quote = best_quote(passage, sentences_citing(text, shown))
             citations.append(citation_for(shown, hit.chunk, quote))
-        note = None
-        if result.dropped:
-            count = len(result.dropped)
-            note = f"Left out {count} sentence{'s' if count > 1 else ''} that cited no article."
-            log.info("dropped uncited sentences: %r", result.dropped)
-        answer = Answer(text=result.text, citations=citations, refused=False, note=note)
-        return Final(answer, changed=bool(result.dropped))
+        note = what_changed(len(result.dropped), len(kept.dropped), kept.links_removed)
+        answer = Answer(text=text, citations=citations, refused=False, note=note)
+        return Final(answer, changed=note is not None)
+
+
+def supported(text: str, cited: list[int], hits: Sequence[Hit]) -> Kept:
+    """Keep the sentences the articles they cite support, and only the cited articles' links."""
+    read: dict[int, Evidence] = {}
+
+    def evidence(shown: int) -> Evidence | None:
+        if not 1 <= shown <= len(cited):
+            return None
+        if shown not in read:
+            read[shown] = evidence_for(hits[cited[shown - 1] - 1])
+        return read[shown]
+
+    urls = [hits[number - 1].chunk.metadata.get("url") for number in cited]
+    kept = keep_supported(text, evidence, [u for u in urls if u])
+    if kept.dropped:
+        log.info("dropped unsupported sentences: %r", kept.dropped)
+    return kept
+
+
+def what_changed(uncited: int, unsupported: int, links: int) -> str | None:
+    """Say in one line what the checker took out of the model's answer, if anything."""
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n > 1 else ''}"
+
+    parts = []
+    if uncited:
+        parts.append(f"Left out {count(uncited, 'sentence')} that cited no article.")
+    if unsupported:
+        parts.append(
+            f"Left out {count(unsupported, 'sentence')} that the cited articles do not support."
+        )
+    if links:
+        parts.append(f"Removed {count(links, 'link')} to pages other than the cited articles.")
+    return " ".join(parts) or None
 
 
 def stream_composed(

@@ -118,11 +118,17 @@ def test_sources_renumbered_in_order_of_first_use(samples_newsbot):
     launch = number_of(hits, "01_harbor-city-electric-ferries.txt")
     year = number_of(hits, "12_harbor-city-ferries-first-year.txt")
     composer = GenerativeComposer(
-        fake_model(f"Each ferry carries 150 passengers [{year}][{launch}]. More follows [{year}]."),
+        fake_model(
+            f"Each ferry carries 150 passengers [{year}][{launch}]. "
+            f"They carried 2.1 million passengers in their first year [{year}]."
+        ),
         samples_newsbot.extractive,
     )
     answer = composer.compose(question, hits, as_of=DAY)
-    assert answer.text == "Each ferry carries 150 passengers [1][2]. More follows [1]."
+    assert answer.text == (
+        "Each ferry carries 150 passengers [1][2]. "
+        "They carried 2.1 million passengers in their first year [1]."
+    )
     assert answer.citations[0].path.endswith("12_harbor-city-ferries-first-year.txt")
     assert answer.citations[1].path.endswith("01_harbor-city-electric-ferries.txt")
 
