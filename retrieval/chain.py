@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from newsbot.retrieval.compose import Composer, ExtractiveComposer
 from newsbot.retrieval.dates import resolve_dates, without_dates
 from newsbot.retrieval.embeddings import Embedder
-from newsbot.retrieval.followups import condense, without_repeats
+from newsbot.retrieval.followups import changes_subject, condense, without_repeats
 from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.question import not_english, read_question
 from newsbot.retrieval.search import DateWindow, Hit, HybridSearcher
@@ -149,6 +149,21 @@ class Newsbot:
         documents = self.retriever.invoke(query.text, window=query.window, k=k)
         return [to_hit(d) for d in documents]
 
+    def _conversation(self, question: str, history: Sequence[Turn]) -> list[Turn]:
+        """The earlier turns a question is read with: none when it changes the subject."""
+        history = without_repeats(question, history)
+        if changes_subject(question, history, self.searcher.terms, self._article_words):
+            return []
+        return history
+
+    def _article_words(self, article_ids: Sequence[str]) -> set[str]:
+        view = self.searcher.keyword
+        words: set[str] = set()
+        for article_id in article_ids:
+            for chunk in view.article_chunks(article_id):
+                words.update(self.searcher.terms(f"{chunk.title} {chunk.text}"))
+        return words
+
     def answer(
         self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
     ) -> Answer:
@@ -172,7 +187,7 @@ class Newsbot:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
         day = as_of or self.today()
-        history = without_repeats(question, history)
+        history = self._conversation(question, history)
         top_k = self.settings.top_k
         hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k), read=False)
         answer = self.composer.compose(question, hits[:top_k], history=history, as_of=day)
@@ -224,6 +239,6 @@ class Newsbot:
             yield Final(foreign or self.answer(question))
             return
         day = as_of or self.today()
-        history = without_repeats(question, history)
+        history = self._conversation(question, history)
         hits = self.retrieve(question, history, day, read=False)
         yield from stream_composed(self.composer, question, hits, history, day)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from newsbot.retrieval.answer_kinds import QUESTION_WORDS, anchor_words, answer_kind
 from newsbot.retrieval.types import Turn
@@ -33,6 +33,10 @@ _PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
 _NAME_WORD = re.compile(r"[\w'’.-]+")
 _PUNCT = "…\"'“”‘’()[],;:.!?"
 _QUESTION_STEMS = frozenset(w[:5] for w in QUESTION_WORDS)
+# Question words as the tokenizer stems them ("many" -> "mani"): not a subject's words.
+_QUESTION_TERMS = frozenset(QUESTION_WORDS) | {"mani", "much"}
+# Fewest words of its own (question words aside) that can name a new subject.
+_OWN_SUBJECT = 3
 # Words before a place or an organisation's name, rather than before a person's.
 _BEFORE_PLACES = frozenset(("in", "at", "from", "of", "to", "on", "for", "near", "into", "across"))
 # Capitalised words that start a sentence rather than a name.
@@ -54,13 +58,42 @@ _ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
 def leans_on_history(question: str, history: Sequence[Turn] = ()) -> bool:
     """Say whether a question needs an earlier turn to be understood."""
-    if _ANAPHORA.search(question) or is_elliptical(question) or asks_for_more(question):
+    if _leans_by_form(question):
         return True
     # Without these, a question is a new topic only if it names something new: one that
     # names nothing ("How many people visit the area daily?"), or only what the conversation
     # already said ("When does the US Open start?" after its answer said "US Open"), is
     # about the story discussed.
     return not names_something(question) or (bool(history) and names_said(question, history))
+
+
+def changes_subject(
+    question: str,
+    history: Sequence[Turn],
+    terms: Callable[[str], list[str]],
+    article_words: Callable[[Sequence[str]], set[str]],
+) -> bool:
+    """Say whether a question that names nothing asks about a subject of its own.
+
+    "Who scored the winning penalty in the regional cup final?" after a turn about a drone
+    leans on nothing and names no one, yet it is not about the drone: it has words enough
+    for a subject, and fewer than half of them are in the story discussed (the articles the
+    conversation cited, its questions and its answers). `terms` stems text as search does;
+    `article_words` gives the stems of articles' text.
+    """
+    if not history or names_something(question) or _leans_by_form(question):
+        return False
+    own = [t for t in terms(question) if t not in _QUESTION_TERMS]
+    if len(own) < _OWN_SUBJECT:
+        return False  # "What breed?": too few words to name a subject of its own
+    said = " ".join(f"{turn.question} {turn.answer}" for turn in history)
+    cited = [aid for turn in history for aid in turn.articles]
+    discussed = article_words(list(dict.fromkeys(cited))) | set(terms(said))
+    return sum(t in discussed for t in own) * 2 < len(own)
+
+
+def _leans_by_form(question: str) -> bool:
+    return bool(_ANAPHORA.search(question)) or is_elliptical(question) or asks_for_more(question)
 
 
 def names_said(question: str, history: Sequence[Turn]) -> bool:

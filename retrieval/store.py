@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import logging
 import threading
@@ -116,6 +117,19 @@ class Store:
 
     def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
+        if not self.embedded:
+            return self._open_now(fresh)
+        # Processes that open a new store at once would each create its tables: one at a time.
+        self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        lock = self.settings.chroma_dir.with_name(self.settings.chroma_dir.name + ".open.lock")
+        with open(lock, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                return self._open_now(fresh)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _open_now(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
         client = open_client(self.settings, fresh)
         feed = ChangeFeed(client, self.settings.collection)
         opened_at = feed.length()

@@ -70,6 +70,39 @@ def test_a_new_full_question_changes_the_topic(samples_newsbot):
     assert "27" in answer.text
 
 
+def test_a_new_question_that_names_nothing_changes_the_topic_when_its_words_are_elsewhere(
+    samples_newsbot,
+):
+    answer = ask(
+        samples_newsbot,
+        "How much weight can the XR-17 drone carry?",
+        "Who scored the winning penalty in the regional cup final?",
+    )
+    assert cited_files(answer)[0] == "04_valley-united-regional-cup.txt"
+    assert "Kofi Adjei-Brandt" in answer.text
+
+
+def test_changes_subject_needs_words_enough_and_few_of_them_in_the_story():
+    from newsbot.retrieval.followups import changes_subject
+
+    def terms(text):
+        return [w.strip("?.,").lower() for w in text.split() if len(w) > 3]
+
+    def article_words(ids):
+        return {"drone", "carry", "kilograms", "island", "flights"} if "drone" in ids else set()
+
+    history = [Turn("What can the drone carry?", "Up to 4.5 kilograms.", ("drone",))]
+    # Words of its own, none in the story: a new subject.
+    assert changes_subject("Who scored the winning penalty?", history, terms, article_words)
+    # Its words are the story's: the same subject.
+    assert not changes_subject("How many island flights were there?", history, terms, article_words)
+    # Too few words to name a subject; a pronoun or a name decides by itself.
+    assert not changes_subject("What breed?", history, terms, article_words)
+    assert not changes_subject("Who scored their winning penalty?", history, terms, article_words)
+    assert not changes_subject("Who scored the Cup penalty?", history, terms, article_words)
+    assert not changes_subject("Who scored the winning penalty?", [], terms, article_words)
+
+
 def test_condense_carries_the_chain_of_turns():
     history = [Turn("Who is buying Tollbridge Dairy?", "Meridian Foods [1]")]
     assert leans_on_history("When was that?")
