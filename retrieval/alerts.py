@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FILE = "story-log.sqlite"
 READ_BATCH = 100  # articles read back from the store per request
+CANDIDATES = 2  # best-ranked new stories answered from, per alert a topic may give
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
@@ -206,10 +207,9 @@ class StoryLog:
                         meta.get("path"),
                     ),
                 )
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO stories (story, added) VALUES (?, ?)", (story, added)
-                )
-                new += cur.rowcount
+                if not db.execute("SELECT 1 FROM stories WHERE story = ?", (story,)).fetchone():
+                    db.execute("INSERT INTO stories (story, added) VALUES (?, ?)", (story, added))
+                    new += 1
         return new
 
     def _stories(self, where: str, args: Sequence[Any]) -> list[Story]:
@@ -256,10 +256,12 @@ def match(newsbot: Newsbot, topic: str, stories: Sequence[Story], most: int) -> 
     if not leads:
         return []
     question = read_question(topic, newsbot.searcher) or topic
-    hits = newsbot.searcher.search(question, k=most, among=list(leads))
+    hits = newsbot.searcher.search(question, k=CANDIDATES * most, among=list(leads))
     today = newsbot.today()
-    found = []
+    found: list[Match] = []
     for hit in hits:
+        if len(found) >= most:
+            break
         answer = newsbot.composer.compose(question, [hit], as_of=today)
         if answer.refused or hit.chunk.article_id not in {c.article_id for c in answer.citations}:
             continue
