@@ -83,6 +83,20 @@ def story_of(chunk: Chunk) -> str:
     return str(chunk.metadata.get("story") or chunk.article_id)
 
 
+def _copies(store: Store, article_ids: list[str]) -> dict[str, tuple[str, str, tuple[Any, ...]]]:
+    """Copies kept beside the store (unchunked), where ingest groups stories; else none."""
+    lookup = getattr(store, "stories", None)  # the stories part of ingest provides it
+    if lookup is None or not article_ids:
+        return {}
+    found = {}
+    for aid, story in lookup(article_ids).items():
+        for c in story.copies:
+            if c.article_id == aid and story.is_copy(aid):
+                row = (c.title, c.source, c.published_at, c.url, c.path)
+                found[aid] = (aid, str(story.id), row)
+    return found
+
+
 def ready_position(newsbot: Newsbot) -> int:
     """How far into the feed this process can search: the keyword index and dense vectors."""
     ready = newsbot.searcher.view().cursor
@@ -178,38 +192,44 @@ class StoryLog:
         return 0
 
     def _record(self, db: sqlite3.Connection, store: Store, touched: dict[str, float]) -> int:
-        """Add new articles to their stories, drop deleted ones; return the stories begun."""
-        new = 0
+        """Add new articles to their stories, drop deleted ones; return the stories begun.
+
+        Only an article that is its own story begins one: a copy joins its story when that
+        is logged, and is otherwise left out (never an alert for a copy).
+        """
+        rows: list[tuple[str, str, tuple[Any, ...]]] = []
         ids = list(touched)
         for start in range(0, len(ids), READ_BATCH):
             part = ids[start : start + READ_BATCH]
             found = store.read_articles(part)
+            copies = _copies(store, [aid for aid in part if aid not in found])
             for aid in part:
-                chunks = found.get(aid)
-                if not chunks:
+                if aid not in found and aid not in copies:
                     db.execute("DELETE FROM articles WHERE article = ?", (aid,))
                     continue
                 if db.execute("SELECT 1 FROM articles WHERE article = ?", (aid,)).fetchone():
-                    continue  # an update of an article already logged is no new story
-                head, story = chunks[0], story_of(chunks[0])
+                    continue  # an update of an article already logged is no news
+                if aid in copies:
+                    rows.append(copies[aid])
+                    continue
+                head = found[aid][0]
                 meta: dict[str, Any] = head.metadata
-                added = touched[aid]
+                where = (meta.get("source"), meta.get("published_at"), meta.get("url"))
+                rows.append((aid, story_of(head), (head.title, *where, meta.get("path"))))
+        new = 0
+        rows.sort(key=lambda r: r[0] != r[1])  # stories' own articles first, then copies
+        for aid, story, row in rows:
+            if not db.execute("SELECT 1 FROM stories WHERE story = ?", (story,)).fetchone():
+                if aid != story:
+                    continue
                 db.execute(
-                    "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        aid,
-                        story,
-                        added,
-                        head.title,
-                        meta.get("source"),
-                        meta.get("published_at"),
-                        meta.get("url"),
-                        meta.get("path"),
-                    ),
+                    "INSERT INTO stories (story, added) VALUES (?, ?)", (story, touched[aid])
                 )
-                if not db.execute("SELECT 1 FROM stories WHERE story = ?", (story,)).fetchone():
-                    db.execute("INSERT INTO stories (story, added) VALUES (?, ?)", (story, added))
-                    new += 1
+                new += 1
+            db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (aid, story, touched[aid], *row),
+            )
         return new
 
     def _stories(self, where: str, args: Sequence[Any]) -> list[Story]:

@@ -158,3 +158,55 @@ def test_stories_the_store_held_before_are_old_news(world):
     ingest(newsbot, folder, UNRELATED[0])
     assert alert_pass(newsbot, CLI_PASS) == 0
     assert stories.last_seq() == 4  # the cup final; the copy joined the measles story
+
+
+@dataclasses.dataclass(frozen=True)
+class Version:
+    """A story's version, as /work/notes/stories-api.md describes `Copy` (not on main yet)."""
+
+    article_id: str
+    title: str
+    source: str | None
+    published_at: str | None
+    url: str | None = None
+    path: str | None = None
+    stored: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeStory:
+    id: str
+    copies: tuple[Version, ...]
+
+    def is_copy(self, article_id: str) -> bool:
+        return article_id != self.id
+
+
+def test_an_unchunked_copy_named_only_by_the_feed_joins_its_story(world, monkeypatch):
+    """Once stories land, a copy has no chunks: `store.stories()` says whose copy it is."""
+    newsbot, folder = world
+    follows, _ = alerting.open_state(newsbot)
+    follows.add(CLI_CHAT, 0, "measles clinics", current_seq(newsbot), limit=0)
+    ingest(newsbot, folder, MEASLES)
+    measles = article_from(newsbot, MEASLES)
+    story = FakeStory(
+        measles,
+        (
+            Version(measles, "Dorrance County Opens", "Lakeshore Daily", "2025-02-12", stored=True),
+            Version("wire-1", "Measles clinics open on weekends", "Wire", None, "https://w.ex/1"),
+        ),
+    )
+    known = {measles: story, "wire-1": story}
+    monkeypatch.setattr(
+        newsbot.store,
+        "stories",
+        lambda ids: {a: known[a] for a in ids if a in known},
+        raising=False,
+    )
+    with newsbot.store.feed.recording(["wire-1"]):
+        pass  # recording a copy writes only these feed records
+    catch_up(newsbot.store)
+    newsbot.store.reopen()
+    assert alert_pass(newsbot, CLI_PASS) == 1  # the measles story itself, once
+    [line] = [x for x in digest_lines(digest(newsbot, 0, 10), False) if "Dorrance" in x]
+    assert line.endswith("(also in: Wire)")
