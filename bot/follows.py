@@ -202,12 +202,13 @@ class Follows:
             db.execute("REPLACE INTO cursors VALUES (?, ?)", (name, seq))
         return queued
 
-    def was_alerted(self, chat: int, story: str) -> bool:
+    def alerted(self) -> list[tuple[int, str]]:
+        """Every (chat, story) an alert was queued for, oldest first."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT 1 FROM alerted WHERE chat = ? AND story = ?", (chat, story)
-            ).fetchone()
-        return row is not None
+            return [
+                (int(c), str(s))
+                for c, s in db.execute("SELECT chat, story FROM alerted ORDER BY rowid")
+            ]
 
     def outbox(self, cli: bool = False) -> list[Queued]:
         """The alerts still to send: the command's own, or else Telegram's."""

@@ -33,6 +33,9 @@ def add_alerts_eval_parser(commands: Any) -> None:
     evaluate.add_argument("--store", required=True, help="an empty (or new) data dir")
     evaluate.add_argument("--out", help="write the report as JSON here")
     evaluate.add_argument("--min-batch", type=int, default=5, help="articles per ingest at least")
+    evaluate.add_argument(
+        "--rescore", action="store_true", help="score a store this command already ran on"
+    )
     evaluate.set_defaults(run=run_alerts_eval)
 
 
@@ -48,6 +51,7 @@ def run_alerts_eval(args: argparse.Namespace) -> int:
         Path(args.store),
         min_batch=args.min_batch,
         most=BotSettings().alerts_per_topic,
+        rescore=args.rescore,
         log=lambda line: print(line, file=sys.stderr, flush=True),
     )
     if args.out:

@@ -101,8 +101,10 @@ def ready_position(newsbot: Newsbot) -> int:
     """How far into the feed this process can search: the keyword index and dense vectors."""
     ready = newsbot.searcher.view().cursor
     if newsbot.store.embedded:
-        # An embedded process sees other processes' vectors only from its last (re)open.
-        ready = min(ready, newsbot.store.opened_at)
+        # An embedded process sees other processes' vectors only as far as it loaded them
+        # (`vectors_at` where the store also searches changes beside its loaded index).
+        store = newsbot.store
+        ready = min(ready, int(getattr(store, "vectors_at", store.opened_at)))
     return ready
 
 
