@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsbot.retrieval.feed import END
 from newsbot.retrieval.question import read_question
+from newsbot.retrieval.search import Hit
 from newsbot.retrieval.store import Store
 from newsbot.retrieval.types import Answer, Chunk
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 FILE = "story-log.sqlite"
 READ_BATCH = 100  # articles read back from the store per request
 CANDIDATES = 2  # best-ranked new stories answered from, per alert a topic may give
+LEAD_SHARE = 0.5  # of a topic's words that an article's headline and opening must hold
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (
@@ -101,10 +103,8 @@ def ready_position(newsbot: Newsbot) -> int:
     """How far into the feed this process can search: the keyword index and dense vectors."""
     ready = newsbot.searcher.view().cursor
     if newsbot.store.embedded:
-        # An embedded process sees other processes' vectors only as far as it loaded them
-        # (`vectors_at` where the store also searches changes beside its loaded index).
-        store = newsbot.store
-        ready = min(ready, int(getattr(store, "vectors_at", store.opened_at)))
+        # An embedded process sees other processes' vectors only as far as it has them.
+        ready = min(ready, newsbot.store.vectors_at)
     return ready
 
 
@@ -267,23 +267,42 @@ class Match:
     answer: Answer
 
 
+def leads_with(words: set[str], hit: Hit, terms: Callable[[str], list[str]]) -> bool:
+    """Whether the article's headline and opening hold at least LEAD_SHARE of the words.
+
+    News says what it is about in its headline and first paragraphs; an article that only
+    mentions the topic further down (a round-up's item, an aside) is not news of it.
+    """
+    if not words:
+        return False
+    first = min((hit.chunk, *hit.extra), key=lambda c: c.position)
+    opening = set(terms(hit.chunk.title)) | (
+        set(terms(first.text)) if first.position == 0 else set()
+    )
+    return len(words & opening) >= LEAD_SHARE * len(words)
+
+
 def match(newsbot: Newsbot, topic: str, stories: Sequence[Story], most: int) -> list[Match]:
     """Return the stories (up to `most`) that answer the topic as a question would be answered.
 
     The topic is searched among the stories' lead articles alone, with the search answers
     use; each of the best is then answered from on its own, and matches only when the
-    composer does not refuse and cites it.
+    composer does not refuse and cites it, and the article leads with the topic.
     """
     leads = {s.lead.article_id: s for s in stories}
     if not leads:
         return []
     question = read_question(topic, newsbot.searcher) or topic
+    terms = newsbot.searcher.terms
+    words = set(terms(question)) - newsbot.extractive.question_terms
     hits = newsbot.searcher.search(question, k=CANDIDATES * most, among=list(leads))
     today = newsbot.today()
     found: list[Match] = []
     for hit in hits:
         if len(found) >= most:
             break
+        if not leads_with(words, hit, terms):
+            continue
         answer = newsbot.composer.compose(question, [hit], as_of=today)
         if answer.refused or hit.chunk.article_id not in {c.article_id for c in answer.citations}:
             continue
