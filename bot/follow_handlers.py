@@ -7,6 +7,7 @@ import contextlib
 import html
 import logging
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from newsbot.bot.access import Access
-from newsbot.bot.alerting import TELEGRAM_PASS, alert_pass, current_seq, digest, digest_lines
-from newsbot.bot.alerting import open_state as _open_state
+from newsbot.bot.alerting import (
+    TELEGRAM_PASS,
+    alert_pass,
+    current_seq,
+    digest,
+    digest_lines,
+    open_state,
+)
 from newsbot.bot.context import Context
 from newsbot.bot.follows import Follow, FollowError, Follows
 from newsbot.bot.handlers import chat_of, message_of
@@ -44,7 +51,7 @@ COMMANDS = [
 
 
 def follows_of(context: Context) -> Follows:
-    return _open_state(context.bot_data.newsbot)[0]
+    return open_state(context.bot_data.newsbot)[0]
 
 
 def words(context: Context) -> str:
@@ -145,7 +152,7 @@ async def digest_command(update: Update, context: Context) -> None:
         await message.reply_text(plain)
 
 
-def may_hear(access: Access) -> Any:
+def may_hear(access: Access) -> Callable[[Follow], bool]:
     """Whether a follow's chat may still be told (the access lists may have changed)."""
 
     def allowed(f: Follow) -> bool:
@@ -195,7 +202,7 @@ class AlertLoop:
             self.allowed,
             self.settings.alerts_per_topic,
         )
-        follows = _open_state(self.newsbot)[0]
+        follows = open_state(self.newsbot)[0]
         for alert in follows.outbox():
             try:
                 await bot.send_message(alert.chat, alert.html, parse_mode=ParseMode.HTML)
