@@ -55,6 +55,8 @@ def render(topics: Sequence[str], found: Match) -> tuple[str, str]:
     named = ", ".join(f"“{t}”" for t in topics)
     answer = short(found.answer)
     also = [o for o in found.story.outlets if o != found.story.lead.source]
+    if any(getattr(c, "also", None) for c in answer.citations):
+        also = []  # the source lines name the story's other outlets themselves
     note = f"Also in: {', '.join(also)}." if also else None
     shown = Answer(text=f"New on {named}: {answer.text}", citations=answer.citations, note=note)
     body, _ = telegram_messages(shown)[0]
