@@ -1,4 +1,4 @@
-"""The `newsbot` command: ingest, reindex, ask, chat, stats, telegram, eval, bench."""
+"""The `newsbot` command: ingest, reindex, ask, chat, stats, telegram, follow, eval, bench."""
 
 from __future__ import annotations
 
@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     telegram = commands.add_parser("telegram", help="run the Telegram bot (token from settings)")
     telegram.set_defaults(run=run_telegram)
 
+    from newsbot.bot.cli_follow import add_parsers as add_follow_parsers
+
+    add_follow_parsers(commands)
     add_harness_parsers(commands)
     return parser
 

@@ -43,6 +43,15 @@ class BotSettings(BaseSettings):
     # What /ingest re-reads: files, folders, globs or feed URLs.
     ingest_paths: CommaList = []
 
+    # Topics one person may follow (/follow), over all chats; 0 turns the limit off.
+    follow_limit: int = 20
+    # Seconds between looks for new stories to alert followers of.
+    alert_interval: float = 5.0
+    # Most new stories one topic alerts of per look (a bulk ingest would flood a chat).
+    alerts_per_topic: int = 5
+    # Stories a /digest lists.
+    digest_size: int = 10
+
     @field_validator(
         "telegram_allowed_users",
         "telegram_allowed_chats",

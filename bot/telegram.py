@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from newsbot.bot import handlers
+from newsbot.bot import follow_handlers, handlers
 from newsbot.bot.access import gate
 from newsbot.bot.context import BotData, Context
 from newsbot.bot.settings import BotSettings
@@ -54,6 +54,7 @@ COMMANDS = [
     BotCommand("reset", "forget this chat's conversation"),
     BotCommand("stats", "articles, chunks and questions answered"),
     BotCommand("ingest", "re-read the configured news (admins only)"),
+    *(BotCommand(name, about) for name, about in follow_handlers.COMMANDS),
 ]
 
 
@@ -62,6 +63,18 @@ def build_application(settings: BotSettings, newsbot: Newsbot) -> BotApplication
     token = settings.telegram_token.get_secret_value()
     if not token:
         raise ConfigError("NEWSBOT_TELEGRAM_TOKEN is not set (see .env.example)")
+    alerts: list[follow_handlers.AlertLoop] = []
+
+    async def started(application: BotApplication) -> None:
+        await post_init(application)
+        data = application.bot_data
+        alerts.append(follow_handlers.AlertLoop(data.settings, data.newsbot, data.access))
+        alerts[0].start(application.bot)
+
+    async def stopped(application: BotApplication) -> None:
+        for loop in alerts:
+            await loop.stop()
+
     application = (
         ApplicationBuilder()
         .token(token)
@@ -72,7 +85,8 @@ def build_application(settings: BotSettings, newsbot: Newsbot) -> BotApplication
         .concurrent_updates(PerChatOrder())
         # Flood control: queue requests under Telegram's limits, retry after a 429.
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(post_init)
+        .post_init(started)
+        .post_stop(stopped)
         .build()
     )
     application.bot_data.setup(settings, newsbot)
@@ -90,6 +104,10 @@ def add_handlers(application: BotApplication) -> None:
         ("reset", handlers.reset),
         ("stats", handlers.stats_command),
         ("ingest", handlers.ingest),
+        ("follow", follow_handlers.follow),
+        ("following", follow_handlers.following),
+        ("unfollow", follow_handlers.unfollow),
+        ("digest", follow_handlers.digest_command),
     ]:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(handlers.sources_button, pattern=r"^sources:"))

@@ -11,13 +11,53 @@ EXIT_OK = 0
 
 
 def add_parsers(commands: Any) -> None:
-    """Add `eval` and `bench` to the `newsbot` command's subparsers."""
+    """Add the measuring commands (eval, bench, bench-live, eval-support, alerts-eval)."""
     add_eval_parser(commands)
     add_bench_parser(commands)
     add_bench_live_parser(commands)
     from newsbot.harness.support_eval import add_parser as add_support_eval_parser
 
     add_support_eval_parser(commands)
+    add_alerts_eval_parser(commands)
+
+
+def add_alerts_eval_parser(commands: Any) -> None:
+    """Add `newsbot alerts-eval`: alerts on followed topics against a judge's lists."""
+    evaluate = commands.add_parser(
+        "alerts-eval", help="score alerts on followed topics, articles ingested in date order"
+    )
+    evaluate.add_argument("--articles", required=True, help="articles .jsonl")
+    evaluate.add_argument(
+        "--topics", default="examples/alert_topics.jsonl", help="topics with judged stories"
+    )
+    evaluate.add_argument("--store", required=True, help="an empty (or new) data dir")
+    evaluate.add_argument("--out", help="write the report as JSON here")
+    evaluate.add_argument("--min-batch", type=int, default=5, help="articles per ingest at least")
+    evaluate.add_argument(
+        "--rescore", action="store_true", help="score a store this command already ran on"
+    )
+    evaluate.set_defaults(run=run_alerts_eval)
+
+
+def run_alerts_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from newsbot.bot.settings import BotSettings
+    from newsbot.harness.alerts_eval import run, table
+
+    report = run(
+        Path(args.articles),
+        Path(args.topics),
+        Path(args.store),
+        min_batch=args.min_batch,
+        most=BotSettings().alerts_per_topic,
+        rescore=args.rescore,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+    )
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(table(report))
+    return EXIT_OK
 
 
 def add_eval_parser(commands: Any) -> None:

@@ -262,15 +262,27 @@ class KeywordView:
         return tantivy.Query.const_score_query(found, 0.0)
 
     def search(
-        self, query: str, k: int, window: DateWindow | None = None
+        self,
+        query: str,
+        k: int,
+        window: DateWindow | None = None,
+        among: Sequence[str] | None = None,
     ) -> list[tuple[Chunk, float]]:
-        """Return the best k chunks inside the window with their BM25 scores, best first."""
+        """Return the best k chunks inside the window (of `among` articles) with BM25 scores."""
         tokens = self.terms(query)
-        if not tokens or k <= 0:
+        if not tokens or k <= 0 or (among is not None and not among):
             return []
         # A repeated word counts once per occurrence, as it did in bm25s.
         words = tantivy.Query.boolean_query([(_SHOULD, self._term("terms", t)) for t in tokens])
         inside = self._window(window)
+        if among is not None:
+            only = tantivy.Query.term_set_query(self.schema, "article_id", list(among))
+            only = tantivy.Query.const_score_query(only, 0.0)
+            inside = (
+                only
+                if inside is None
+                else tantivy.Query.boolean_query([(_MUST, inside), (_MUST, only)])
+            )
         if inside is not None:
             # Nested: beside a Must clause, Should clauses stop being required.
             words = tantivy.Query.boolean_query([(_MUST, inside), (_MUST, words)])

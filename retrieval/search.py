@@ -104,8 +104,19 @@ class HybridSearcher:
         """
         return self._last or self.view()
 
-    def search(self, query: str, window: DateWindow | None = None, k: int = 5) -> list[Hit]:
-        """Return the best passage of each of the k best articles, best first."""
+    def search(
+        self,
+        query: str,
+        window: DateWindow | None = None,
+        k: int = 5,
+        among: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Return the best passage of each of the k best articles, best first.
+
+        `among`: only these articles, whatever their dates (alerts match new ones to a topic).
+        """
+        if among is not None:
+            return self._search(query, DateWindow(), k, among)
         window = window or DateWindow()
         hits = self._search(query, window, k)
         if not hits and window.narrowed:
@@ -186,11 +197,17 @@ class HybridSearcher:
                     self.params.rrf_k + chunk_rank
                 )
 
-    def _search(self, query: str, window: DateWindow, k: int) -> list[Hit]:
+    def _search(
+        self, query: str, window: DateWindow, k: int, among: Sequence[str] | None = None
+    ) -> list[Hit]:
         vector = self.embedder.encode_query(query)
         view = self.view()
-        dense = self._dense(vector, window, view)
-        ranked_kw = view.search(query, self.params.keyword_k, window)
+        if among is None:
+            dense = self._dense(vector, window, view)
+        else:
+            ids = [c.id for aid in among for c in view.article_chunks(aid)]
+            dense = self._chunks(self.store.nearest(vector, self.params.dense_k, among=ids), view)
+        ranked_kw = view.search(query, self.params.keyword_k, window, among)
         articles: dict[str, _Article] = {}
 
         # Each article counts once per ranking at its best chunk's rank, plus a little for
