@@ -1,0 +1,169 @@
+"""Find the story an article is a copy of: same text after cleaning, or a near-copy.
+
+Texts are compared as sets of word shingles (runs of SHINGLE words, case and punctuation
+dropped, so re-punctuated quotes change nothing). Candidates come from two places, never from
+a pass over the store: the keyword index (articles stored by earlier runs), asked for the
+article's rarest words, and a MinHash LSH index (datasketch) of the articles this run stored.
+The few candidates are then compared exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from newsbot.retrieval.keyword import KeywordView
+from newsbot.retrieval.store import Store
+from newsbot.retrieval.stories import story_id
+from newsbot.retrieval.terms import Tokenizer
+
+__all__ = ["Match", "StoryMatcher", "is_copy", "shingles", "similarity"]
+
+SHINGLE = 5
+MIN_WORDS = 50
+"""Shorter texts never join a story: scraped pages of unrelated stories share such blurbs."""
+JACCARD = 0.5
+"""Shared shingles over all shingles of the two texts at which one is a copy of the other."""
+CONTAINMENT = 0.9
+"""Or: shared shingles over the shorter text's, for a copy cut short or with much added..."""
+MIN_SIZE_RATIO = 0.25
+"""...as long as the shorter text is at least this share of the longer (not a brief quoted)."""
+RARE_TERMS = 12  # the article's rarest words the keyword index is asked for
+CANDIDATES = 4  # articles compared exactly from each source
+NUM_PERM = 64
+LSH_THRESHOLD = 0.3  # below JACCARD: the exact comparison decides, LSH only proposes
+
+_WORDS = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return _WORDS.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def shingles(text: str) -> frozenset[str]:
+    """The text's word shingles; empty when it is too short to be grouped."""
+    w = words(text)
+    if len(w) < MIN_WORDS:
+        return frozenset()
+    return frozenset(" ".join(w[i : i + SHINGLE]) for i in range(len(w) - SHINGLE + 1))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> tuple[float, float, float]:
+    """Jaccard, containment (of the smaller) and size ratio of two shingle sets."""
+    if not a or not b:
+        return 0.0, 0.0, 0.0
+    shared = len(a & b)
+    small, large = sorted((len(a), len(b)))
+    return shared / (len(a) + len(b) - shared), shared / small, small / large
+
+
+def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:
+    jaccard, contained, ratio = similarity(a, b)
+    return jaccard >= JACCARD or (contained >= CONTAINMENT and ratio >= MIN_SIZE_RATIO)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The story an article joins, and the stored article it was compared with."""
+
+    story: str
+    stored: str
+    jaccard: float
+
+
+class StoryMatcher:
+    """Proposes and checks the stories an ingest run's articles may be copies of."""
+
+    def __init__(self, store: Store, view: KeywordView | None, terms: Tokenizer):
+        self.store = store
+        self.view = view
+        self.terms = terms
+        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.story_of: dict[str, str] = {}  # articles this run stored, and their stories
+        self.pending: dict[str, frozenset[str]] = {}  # their shingles, until written
+        self.removed: set[str] = set()  # articles this run deleted or rewrote as copies
+
+    def match(self, article_id: str, text: str, sets: frozenset[str] | None = None) -> Match | None:
+        """The story whose stored text this one copies, or None."""
+        sets = shingles(text) if sets is None else sets
+        if not sets:
+            return None
+        best: Match | None = None
+        for cand in self._candidates(article_id, text, sets):
+            other = self._shingles(cand)
+            if other is None or not is_copy(sets, other):
+                continue
+            jaccard = similarity(sets, other)[0]
+            if best is None or jaccard > best.jaccard:
+                best = Match(self._story(cand), cand, jaccard)
+        return best
+
+    def remember(self, article_id: str, story: str, sets: frozenset[str]) -> None:
+        """Note an article this run stores, so later articles of the run can join its story."""
+        if not sets:
+            return
+        self.removed.discard(article_id)
+        if article_id in self.story_of:
+            self.lsh.remove(article_id)
+        self.story_of[article_id] = story
+        self.pending[article_id] = sets
+        self.lsh.insert(article_id, _minhash(sets))
+
+    def forget(self, article_id: str) -> None:
+        """Note an article this run deleted: it is no story to join any more."""
+        self.removed.add(article_id)
+        self.pending.pop(article_id, None)
+        if self.story_of.pop(article_id, None) is not None:
+            self.lsh.remove(article_id)
+
+    def written(self) -> None:
+        """Drop the texts of written articles: they are read back from the store if needed."""
+        self.pending.clear()
+
+    def _candidates(self, article_id: str, text: str, sets: frozenset[str]) -> list[str]:
+        found: list[str] = []
+        if self.story_of:
+            near = self.lsh.query(_minhash(sets))
+            found += sorted(near)[: CANDIDATES * 2]
+        if self.view is not None:
+            found += self._rare(text)
+        seen: set[str] = {article_id}
+        out = []
+        for cand in found:
+            if cand not in seen and cand not in self.removed:
+                seen.add(cand)
+                out.append(cand)
+        return out
+
+    def _rare(self, text: str) -> list[str]:
+        """Stored articles that share the most of this text's rarest words."""
+        assert self.view is not None
+        freq = self.view.doc_freqs(set(self.terms(text)))
+        rare = sorted((n, t) for t, n in freq.items() if n > 0)[:RARE_TERMS]
+        return self.view.similar_articles([t for _, t in rare], CANDIDATES)
+
+    def _story(self, article_id: str) -> str:
+        if article_id in self.story_of:
+            return self.story_of[article_id]
+        assert self.view is not None
+        head = self.view.article_chunks(article_id)[:1]
+        return story_id(head[0].metadata if head else None, article_id)
+
+    def _shingles(self, article_id: str) -> frozenset[str] | None:
+        if article_id in self.pending:
+            return self.pending[article_id]
+        if article_id in self.story_of or self.view is None:
+            chunks = self.store.read_articles([article_id]).get(article_id, [])
+        else:
+            chunks = self.view.article_chunks(article_id)
+        return shingles(" ".join(c.text for c in chunks)) if chunks else None
+
+
+def _minhash(sets: Sequence[str] | frozenset[str]) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch([s.encode("utf-8") for s in sets])
+    return m
