@@ -50,9 +50,7 @@ class IngestReport:
 
     @property
     def seen(self) -> int:
-        return (
-            self.added + self.copies + self.updated + self.unchanged + self.skipped + self.failed
-        )
+        return self.added + self.copies + self.updated + self.unchanged + self.skipped + self.failed
 
     def summary(self, pruned: bool = False) -> str:
         """Return the counts as one line, with the pruned count when the run pruned."""
@@ -350,7 +348,7 @@ class Indexer:
                 text=article.text,
             )
         )
-        if copy or stored:
+        if copy:
             run.report.updated += 1
         else:
             run.report.copies += 1

@@ -16,6 +16,7 @@ from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.keyword import FOLDER, KeywordIndex, KeywordView
 from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.store import UNKNOWN_DAY, Store
+from newsbot.retrieval.stories import one_per_story, with_copies
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Chunk, Passage
 
@@ -210,10 +211,13 @@ class HybridSearcher:
             articles.items(),
             key=lambda item: (item[1].fused, item[1].best.metadata.get("published_day", -1)),
             reverse=True,
-        )[:k]
+        )
+        # One hit per story: a story is stored once, but a promotion cut short leaves two.
+        order = [order[n] for n in one_per_story([e.best for _, e in order])][:k]
+        best = with_copies(self.store, [entry.best for _, entry in order])
         return [
             Hit(
-                chunk=entry.best,
+                chunk=chunk,
                 score=entry.fused,
                 dense=max(entry.dense, 0.0),
                 keyword=entry.keyword,
@@ -223,7 +227,7 @@ class HybridSearcher:
                     if c.id != entry.best.id
                 ),
             )
-            for aid, entry in order
+            for (aid, entry), chunk in zip(order, best, strict=True)
         ]
 
 

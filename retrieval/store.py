@@ -446,9 +446,7 @@ def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArt
     for aid, seen in hashes.items():
         n = expected[aid]
         complete = len(seen) == 1 and positions[aid] == set(range(n))
-        result[aid] = StoredArticle(
-            aid, sorted(seen)[0], n, origins[aid], complete, stories[aid]
-        )
+        result[aid] = StoredArticle(aid, sorted(seen)[0], n, origins[aid], complete, stories[aid])
     return result
 
 

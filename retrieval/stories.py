@@ -13,11 +13,11 @@ before stories existed have no `story`, which means the article is its own story
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from newsbot.retrieval.errors import StoreError
-from newsbot.retrieval.types import Copy, Story
+from newsbot.retrieval.types import Chunk, Copy, Story
 
 if TYPE_CHECKING:
     from newsbot.retrieval.store import Store
@@ -223,3 +223,28 @@ def also_in(store: Store, story_ids: Iterable[str]) -> dict[str, list[dict[str, 
         found.setdefault(record.story, []).append(asdict(record.to_copy()))
     return found
 
+
+def one_per_story(chunks: Sequence[Chunk]) -> list[int]:
+    """Positions of the chunks to keep, in order: the first of each story."""
+    seen: set[str] = set()
+    keep = []
+    for n, chunk in enumerate(chunks):
+        story = story_id(chunk.metadata, chunk.article_id)
+        if story not in seen:
+            seen.add(story)
+            keep.append(n)
+    return keep
+
+
+def with_copies(store: Store, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks, each carrying its story's other versions under "also" when it has any."""
+    stories = {c.id: story_id(c.metadata, c.article_id) for c in chunks}
+    found = also_in(store, stories.values()) if chunks else {}
+    if not found:
+        return list(chunks)
+    return [
+        replace(c, metadata={**c.metadata, "also": found[stories[c.id]]})
+        if stories[c.id] in found
+        else c
+        for c in chunks
+    ]
