@@ -276,7 +276,7 @@ class Indexer:
             story = stored.story if stored else article.id
             run.story_of[article.id] = story
             if run.matcher:
-                run.matcher.remember(article.id, story, sets)
+                run.matcher.remember(article.id, story, day_number(article.published_at), sets)
             chunks = chunk_article(
                 article,
                 self.embedder.count_tokens,
@@ -313,7 +313,7 @@ class Indexer:
         if stored:
             # A stored article stays stored when it changes: its copies hang on it.
             return None
-        return run.matcher.match(article.id, article.text, sets)
+        return run.matcher.match(article.id, article.text, day_number(article.published_at), sets)
 
     def _copy(
         self,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datasketch import MinHash, MinHashLSH
 
 from newsbot.retrieval.keyword import KeywordView
-from newsbot.retrieval.store import Store
+from newsbot.retrieval.store import UNKNOWN_DAY, Store
 from newsbot.retrieval.stories import story_id
 from newsbot.retrieval.terms import Tokenizer
 
@@ -26,16 +26,19 @@ __all__ = ["Match", "StoryMatcher", "is_copy", "shingles", "similarity"]
 SHINGLE = 5
 MIN_WORDS = 50
 """Shorter texts never join a story: scraped pages of unrelated stories share such blurbs."""
-JACCARD = 0.5
+JACCARD = 0.6
 """Shared shingles over all shingles of the two texts at which one is a copy of the other."""
 CONTAINMENT = 0.9
 """Or: shared shingles over the shorter text's, for a copy cut short or with much added..."""
 MIN_SIZE_RATIO = 0.25
 """...as long as the shorter text is at least this share of the longer (not a brief quoted)."""
+MAX_DAYS = 7
+"""Copies run within days of each other; a text republished later is news again."""
 RARE_TERMS = 12  # the article's rarest words the keyword index is asked for
 CANDIDATES = 4  # articles compared exactly from each source
 NUM_PERM = 64
-LSH_THRESHOLD = 0.3  # below JACCARD: the exact comparison decides, LSH only proposes
+# Far below JACCARD, to propose copies cut short or grown (containment): comparing decides.
+LSH_THRESHOLD = 0.2
 
 _WORDS = re.compile(r"\w+")
 
@@ -84,34 +87,41 @@ class StoryMatcher:
         self.terms = terms
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self.story_of: dict[str, str] = {}  # articles this run stored, and their stories
-        self.pending: dict[str, frozenset[str]] = {}  # their shingles, until written
+        self.minhash: dict[str, MinHash] = {}
+        self.pending: dict[str, tuple[frozenset[str], int]] = {}  # shingles, day until written
         self.removed: set[str] = set()  # articles this run deleted or rewrote as copies
 
-    def match(self, article_id: str, text: str, sets: frozenset[str] | None = None) -> Match | None:
-        """The story whose stored text this one copies, or None."""
+    def match(
+        self, article_id: str, text: str, day: int, sets: frozenset[str] | None = None
+    ) -> Match | None:
+        """The story whose stored text this one copies, or None (`day`: its day number)."""
         sets = shingles(text) if sets is None else sets
         if not sets:
             return None
         best: Match | None = None
         for cand in self._candidates(article_id, text, sets):
-            other = self._shingles(cand)
+            other, other_day = self._stored(cand)
             if other is None or not is_copy(sets, other):
+                continue
+            if day > UNKNOWN_DAY and other_day > UNKNOWN_DAY and abs(day - other_day) > MAX_DAYS:
                 continue
             jaccard = similarity(sets, other)[0]
             if best is None or jaccard > best.jaccard:
                 best = Match(self._story(cand), cand, jaccard)
         return best
 
-    def remember(self, article_id: str, story: str, sets: frozenset[str]) -> None:
+    def remember(self, article_id: str, story: str, day: int, sets: frozenset[str]) -> None:
         """Note an article this run stores, so later articles of the run can join its story."""
+        if self.story_of.pop(article_id, None) is not None:
+            self.lsh.remove(article_id)
+            del self.minhash[article_id]
         if not sets:
             return
         self.removed.discard(article_id)
-        if article_id in self.story_of:
-            self.lsh.remove(article_id)
         self.story_of[article_id] = story
-        self.pending[article_id] = sets
-        self.lsh.insert(article_id, _minhash(sets))
+        self.pending[article_id] = (sets, day)
+        self.minhash[article_id] = _minhash(sets)
+        self.lsh.insert(article_id, self.minhash[article_id])
 
     def forget(self, article_id: str) -> None:
         """Note an article this run deleted: it is no story to join any more."""
@@ -119,6 +129,7 @@ class StoryMatcher:
         self.pending.pop(article_id, None)
         if self.story_of.pop(article_id, None) is not None:
             self.lsh.remove(article_id)
+            del self.minhash[article_id]
 
     def written(self) -> None:
         """Drop the texts of written articles: they are read back from the store if needed."""
@@ -127,8 +138,9 @@ class StoryMatcher:
     def _candidates(self, article_id: str, text: str, sets: frozenset[str]) -> list[str]:
         found: list[str] = []
         if self.story_of:
-            near = self.lsh.query(_minhash(sets))
-            found += sorted(near)[: CANDIDATES * 2]
+            mine = _minhash(sets)
+            near = sorted(self.lsh.query(mine), key=lambda c: -mine.jaccard(self.minhash[c]))
+            found += near[:CANDIDATES]
         if self.view is not None:
             found += self._rare(text)
         seen: set[str] = {article_id}
@@ -153,14 +165,18 @@ class StoryMatcher:
         head = self.view.article_chunks(article_id)[:1]
         return story_id(head[0].metadata if head else None, article_id)
 
-    def _shingles(self, article_id: str) -> frozenset[str] | None:
+    def _stored(self, article_id: str) -> tuple[frozenset[str] | None, int]:
+        """A stored article's shingles and day (None: it is not stored any more)."""
         if article_id in self.pending:
             return self.pending[article_id]
         if article_id in self.story_of or self.view is None:
             chunks = self.store.read_articles([article_id]).get(article_id, [])
         else:
             chunks = self.view.article_chunks(article_id)
-        return shingles(" ".join(c.text for c in chunks)) if chunks else None
+        if not chunks:
+            return None, UNKNOWN_DAY
+        day = int(chunks[0].metadata.get("published_day", UNKNOWN_DAY))
+        return shingles(" ".join(c.text for c in chunks)), day
 
 
 def _minhash(sets: Sequence[str] | frozenset[str]) -> MinHash:
