@@ -16,7 +16,7 @@ from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.keyword import FOLDER, KeywordIndex, KeywordView
 from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.store import UNKNOWN_DAY, Store
-from newsbot.retrieval.stories import one_per_story, with_copies
+from newsbot.retrieval.stories import carrying, copies_of, one_per_story
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Chunk, Passage
 
@@ -214,20 +214,20 @@ class HybridSearcher:
         )
         # One hit per story: a story is stored once, but a promotion cut short leaves two.
         order = [order[n] for n in one_per_story([e.best for _, e in order])][:k]
-        best = with_copies(self.store, [entry.best for _, entry in order])
+        copies = copies_of(self.store, [entry.best for _, entry in order])
         return [
             Hit(
-                chunk=chunk,
+                chunk=carrying(entry.best, copies),
                 score=entry.fused,
                 dense=max(entry.dense, 0.0),
                 keyword=entry.keyword,
                 extra=tuple(
-                    c
+                    carrying(c, copies)
                     for c in view.article_chunks(aid)[: self.params.max_extra]
                     if c.id != entry.best.id
                 ),
             )
-            for (aid, entry), chunk in zip(order, best, strict=True)
+            for aid, entry in order
         ]
 
 

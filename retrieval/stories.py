@@ -236,15 +236,12 @@ def one_per_story(chunks: Sequence[Chunk]) -> list[int]:
     return keep
 
 
-def with_copies(store: Store, chunks: Sequence[Chunk]) -> list[Chunk]:
-    """The chunks, each carrying its story's other versions under "also" when it has any."""
-    stories = {c.id: story_id(c.metadata, c.article_id) for c in chunks}
-    found = also_in(store, stories.values()) if chunks else {}
-    if not found:
-        return list(chunks)
-    return [
-        replace(c, metadata={**c.metadata, "also": found[stories[c.id]]})
-        if stories[c.id] in found
-        else c
-        for c in chunks
-    ]
+def copies_of(store: Store, chunks: Sequence[Chunk]) -> dict[str, list[dict[str, Any]]]:
+    """The copies of these chunks' stories (most chunks have none: an empty map)."""
+    return also_in(store, {story_id(c.metadata, c.article_id) for c in chunks}) if chunks else {}
+
+
+def carrying(chunk: Chunk, copies: dict[str, list[dict[str, Any]]]) -> Chunk:
+    """The chunk, carrying its story's other versions under "also" when it has any."""
+    found = copies.get(story_id(chunk.metadata, chunk.article_id)) if copies else None
+    return replace(chunk, metadata={**chunk.metadata, "also": found}) if found else chunk
