@@ -8,12 +8,12 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from newsbot.ingest.chunking import chunk_article, embedding_text
 from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
+from newsbot.ingest.report import IngestReport
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
 from newsbot.ingest.stories import Match, StoryMatcher, shingles
 from newsbot.retrieval.errors import ConfigError
@@ -29,52 +29,6 @@ __all__ = ["Indexer", "IngestReport", "Shard", "content_hash", "ingest_lock"]
 
 # Articles whose stored state is looked up in one Chroma query.
 LOOKUP_BATCH = 64
-
-
-@dataclass
-class IngestReport:
-    """What one ingest run did, article by article."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: int = 0
-    pruned: int = 0
-    copies: int = 0  # new articles that joined a story already stored
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-    files: int = 0  # files and URLs read so far (for progress bars)
-    failures: list[str] = field(default_factory=list)
-    skips: list[str] = field(default_factory=list)
-
-    @property
-    def seen(self) -> int:
-        return self.added + self.copies + self.updated + self.unchanged + self.skipped + self.failed
-
-    def summary(self, pruned: bool = False) -> str:
-        """Return the counts as one line, with the pruned count when the run pruned."""
-        copies = f", copies {self.copies}" if self.copies else ""
-        text = (
-            f"added {self.added}{copies}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {self.skipped}, failed {self.failed}"
-        )
-        return text + (f", pruned {self.pruned}" if pruned else "")
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "copies": self.copies,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "pruned": self.pruned,
-            "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 3),
-            "failures": self.failures,
-            "skips": self.skips,
-        }
 
 
 def content_hash(article: Article) -> str:
@@ -149,6 +103,7 @@ class _Run:
     story_of: dict[str, str] = field(default_factory=dict)
     copies: list[CopyRecord] = field(default_factory=list)
     matcher: StoryMatcher | None = None
+    story_seconds: float = 0.0  # spent finding stories (logged: it must stay small)
 
 
 class Indexer:
@@ -183,7 +138,9 @@ class Indexer:
         started = time.perf_counter()
         run = _Run()
         if self.stories:
+            tick = time.perf_counter()
             run.matcher = self._matcher()
+            run.story_seconds += time.perf_counter() - tick
         roots = [str(p) for p in paths]
         for item in iter_articles(roots, self.options):
             origin = item.origin if isinstance(item, Problem) else item[1]
@@ -227,6 +184,8 @@ class Indexer:
             run.report.pruned = self._prune(run, roots)
         catch_up(self.store, settled=self.store.embedded)
         run.report.seconds = time.perf_counter() - started
+        if self.stories:
+            log.info("stories: %.2fs of %.2fs", run.story_seconds, run.report.seconds)
         return run.report
 
     def _problem(self, problem: Problem, run: _Run) -> None:
@@ -254,7 +213,9 @@ class Indexer:
             return
         ids = [a.id for a, _, _ in run.lookup]
         known = self.store.lookup(ids)
+        tick = time.perf_counter()
         copies = self.store.copies.get(ids) if self.stories else {}
+        run.story_seconds += time.perf_counter() - tick
         for article, origin, digest in run.lookup:
             stored, copy = known.get(article.id), copies.get(article.id)
             first = run.first_of.get(article.id)
@@ -268,8 +229,10 @@ class Indexer:
                 run.story_of[article.id] = copy.story
                 self._unchanged(run)
                 continue
+            tick = time.perf_counter()
             sets = shingles(article.text) if run.matcher else frozenset()
             match = self._story(article, stored, first, sets, run)
+            run.story_seconds += time.perf_counter() - tick
             if match is not None:
                 self._copy(article, origin, digest, match, stored, copy, run)
                 continue
@@ -277,12 +240,8 @@ class Indexer:
             run.story_of[article.id] = story
             if run.matcher:
                 run.matcher.remember(article.id, story, day_number(article.published_at), sets)
-            chunks = chunk_article(
-                article,
-                self.embedder.count_tokens,
-                max_tokens=self.embedder.max_tokens,
-                target_tokens=self.target_tokens,
-                extra_metadata={"content_hash": digest, "origin": origin, "story": story},
+            chunks = self._chunk(
+                article, {"content_hash": digest, "origin": origin, "story": story}
             )
             old_n = stored.n_chunks if stored else 0
             run.pending.append(_Pending(article, chunks, old_n, stored is None and not copy, story))
@@ -292,6 +251,15 @@ class Indexer:
             if run.pending_chunks >= self.batch_chunks:
                 self._flush(run)
         run.lookup = []
+
+    def _chunk(self, article: Article, meta: dict[str, str]) -> list[Chunk]:
+        return chunk_article(
+            article,
+            self.embedder.count_tokens,
+            max_tokens=self.embedder.max_tokens,
+            target_tokens=self.target_tokens,
+            extra_metadata=meta,
+        )
 
     def _unchanged(self, run: _Run) -> None:
         run.report.unchanged += 1
@@ -332,22 +300,7 @@ class Indexer:
             if run.matcher:
                 run.matcher.forget(article.id)
         run.story_of[article.id] = match.story
-        run.copies.append(
-            CopyRecord(
-                article_id=article.id,
-                story=match.story,
-                title=article.title,
-                content_hash=digest,
-                origin=origin,
-                url=article.url,
-                path=article.path,
-                source=article.source,
-                author=article.author,
-                published_at=article.published_at.isoformat() if article.published_at else None,
-                published_day=day_number(article.published_at),
-                text=article.text,
-            )
-        )
+        run.copies.append(CopyRecord.of_article(article, match.story, digest, origin))
         if copy:
             run.report.updated += 1
         else:
@@ -404,27 +357,9 @@ class Indexer:
 
     def _promote(self, heir: CopyRecord) -> None:
         """Store a copy's own text in its story's place (its story id does not change)."""
-        article = Article(
-            id=heir.article_id,
-            title=heir.title,
-            text=heir.text,
-            url=heir.url,
-            path=heir.path,
-            source=heir.source,
-            author=heir.author,
-            published_at=date.fromisoformat(heir.published_at) if heir.published_at else None,
-        )
-        chunks = chunk_article(
-            article,
-            self.embedder.count_tokens,
-            max_tokens=self.embedder.max_tokens,
-            target_tokens=self.target_tokens,
-            extra_metadata={
-                "content_hash": heir.content_hash,
-                "origin": heir.origin,
-                "story": heir.story,
-            },
-        )
+        article = heir.article()
+        meta = {"content_hash": heir.content_hash, "origin": heir.origin, "story": heir.story}
+        chunks = self._chunk(article, meta)
         if chunks:
             texts = [embedding_text(article.title, c.text) for c in chunks]
             self.store.write_articles([(chunks, self.embedder.encode(texts), 0)])

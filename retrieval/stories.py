@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from newsbot.retrieval.errors import StoreError
-from newsbot.retrieval.types import Chunk, Copy, Story
+from newsbot.retrieval.types import Article, Chunk, Copy, Story
 
 if TYPE_CHECKING:
     from newsbot.retrieval.store import Store
@@ -52,6 +53,38 @@ class CopyRecord:
     published_at: str | None = None  # ISO day
     published_day: int = -1
     text: str = ""
+
+    @classmethod
+    def of_article(cls, article: Article, story: str, digest: str, origin: str) -> CopyRecord:
+        day = article.published_at
+        return cls(
+            article_id=article.id,
+            story=story,
+            title=article.title,
+            content_hash=digest,
+            origin=origin,
+            url=article.url,
+            path=article.path,
+            source=article.source,
+            author=article.author,
+            published_at=day.isoformat() if day else None,
+            published_day=day.toordinal() if day else -1,
+            text=article.text,
+        )
+
+    def article(self) -> Article:
+        """The copy as an article, to store its own text in its story's place."""
+        day = self.published_at
+        return Article(
+            id=self.article_id,
+            title=self.title,
+            text=self.text,
+            url=self.url,
+            path=self.path,
+            source=self.source,
+            author=self.author,
+            published_at=date.fromisoformat(day) if day else None,
+        )
 
     def to_copy(self) -> Copy:
         return Copy(
