@@ -27,6 +27,11 @@ def add_story_eval_parser(commands: Any) -> None:
     stories.add_argument("--workdir", help="folder for the test set and its store (default: temp)")
     stories.add_argument("--out", help="also write stories.json into this folder")
     stories.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    stories.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="store constant vectors instead of the model's (same groups, minutes faster)",
+    )
     stories.set_defaults(run=run_story_eval)
 
 
@@ -36,7 +41,9 @@ def run_story_eval(args: argparse.Namespace) -> int:
 
     from newsbot.harness import story_eval
 
-    report = story_eval.run(Path(args.articles), Path(args.workdir) if args.workdir else None)
+    embedder = story_eval.StandInEmbedder() if args.stand_in else None
+    workdir = Path(args.workdir) if args.workdir else None
+    report = story_eval.run(Path(args.articles), workdir, embedder=embedder)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

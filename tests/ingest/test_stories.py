@@ -242,3 +242,27 @@ def test_the_answer_cites_the_story_once_with_the_model(tmp_path, embedder):
     assert len(cited.also) == len(KINDS)
     assert f"[{cited.n}]" in answer.text
     assert "also in: Outlet " in to_terminal(answer) and "and 1 more" in to_terminal(answer)
+
+
+def test_stories_work_through_a_chroma_server(tmp_path, chroma_server, hashing_embedder):
+    settings = make_settings(tmp_path / "data", chroma_url=chroma_server, collection="stories")
+    store = Store(settings, hashing_embedder)
+    folder = originals(tmp_path)
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    write_copy(copies, "headline", "Gull Bay Times")
+    write_copy(copies, "paragraph", "Saltry Shore News")
+    report = Indexer(store).ingest([folder, copies])
+    assert (report.added, report.copies) == (2, 2)
+    # Another client (another process, another machine) sees the copies in the server.
+    other = Store(
+        make_settings(tmp_path / "other", chroma_url=chroma_server, collection="stories"),
+        hashing_embedder,
+    )
+    ids = [r.article_id for r in other.copies]
+    stories = other.stories(ids)
+    assert len({s.id for s in stories.values()}) == 1
+    (folder / FERRIES.name).unlink()
+    assert Indexer(store).ingest([folder, copies], prune=True).pruned == 1
+    heir = other.stories(ids)
+    assert len(heir) == 2 and {s.stored for s in heir.values()} <= set(ids)
