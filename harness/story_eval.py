@@ -125,11 +125,11 @@ def _topic_neighbours(records: list[dict[str, Any]], k: int) -> list[list[int]]:
     out = []
     for i, t in enumerate(rare):
         score: dict[int, float] = defaultdict(float)
-        for w in t:
+        for w in sorted(t):  # a fixed order of sums: the same neighbours in every process
             for j in postings[w]:
                 if j != i:
                     score[j] += 1.0 / df[w]
-        out.append([j for j, _ in sorted(score.items(), key=lambda x: -x[1])[:k]])
+        out.append([j for j, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:k]])
     return out
 
 

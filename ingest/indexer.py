@@ -15,7 +15,7 @@ from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
 from newsbot.ingest.report import IngestReport
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
-from newsbot.ingest.stories import Match, StoryMatcher, shingles
+from newsbot.ingest.stories import Match, Shingles, StoryMatcher, shingles
 from newsbot.retrieval.errors import ConfigError
 from newsbot.retrieval.live import catch_up, ingest_lock, keyword_index
 from newsbot.retrieval.store import Store, StoredArticle, day_number
@@ -270,7 +270,7 @@ class Indexer:
         article: Article,
         stored: StoredArticle | None,
         first: str | None,
-        sets: frozenset[str],
+        sets: Shingles,
         run: _Run,
     ) -> Match | None:
         """The story an article joins as a copy; None: it is stored as its own."""
