@@ -23,7 +23,19 @@ from newsbot.retrieval.types import Article, Chunk, Copy, Story
 if TYPE_CHECKING:
     from newsbot.retrieval.store import Store
 
-__all__ = ["SUFFIX", "CopyBook", "CopyRecord", "Story", "also_in", "lookup", "story_id"]
+__all__ = [
+    "SUFFIX",
+    "Copy",
+    "CopyBook",
+    "CopyRecord",
+    "Story",
+    "also_in",
+    "carrying",
+    "copies_of",
+    "lookup",
+    "one_per_story",
+    "story_id",
+]
 
 SUFFIX = "-copies"
 PAGE = 1000
