@@ -138,7 +138,8 @@ def build(articles: Path, seeds: int = 70, copies: int = 72, seed: int = SEED) -
     from newsbot.ingest.sources import Problem, iter_articles
 
     rng = random.Random(seed)
-    dev = [json.loads(line) for line in articles.open(encoding="utf-8") if line.strip()]
+    lines = articles.read_text(encoding="utf-8").splitlines()
+    dev = [json.loads(line) for line in lines if line.strip()]
     dev = [r for r in dev if r.get("url") and r.get("text")]
     # Texts as ingest sees them, after cleaning: page furniture is no shared story.
     cleaned = {
@@ -266,7 +267,11 @@ class StandInEmbedder:
 
 
 def run(
-    articles: Path, workdir: Path | None = None, split: float = 0.6, embedder: Any = None
+    articles: Path,
+    workdir: Path | None = None,
+    split: float = 0.6,
+    embedder: Any = None,
+    test: TestSet | None = None,
 ) -> dict[str, Any]:
     """Build the set, ingest it in two runs into a fresh store, and score the stories.
 
@@ -276,7 +281,7 @@ def run(
     from newsbot.ingest.sources import Problem, iter_articles
     from newsbot.retrieval.settings import RetrievalSettings
 
-    test = build(articles)
+    test = test or build(articles)
     work = Path(workdir or tempfile.mkdtemp(prefix="newsbot-stories-"))
     cut = int(len(test.records) * split)
     files = []
