@@ -466,7 +466,9 @@ def run_stats(args: argparse.Namespace) -> int:
         print(NO_ARTICLES)
         print(f"store:    {stats['store']}")  # a wrong NEWSBOT_DATA_DIR shows here
     else:
-        print(f"articles: {stats['articles']}")
+        stories = stats.get("stories", stats["articles"])
+        copies = f" ({stories} stories)" if stories != stats["articles"] else ""
+        print(f"articles: {stats['articles']}{copies}")
         print(f"chunks:   {stats['chunks']}")
         print(f"sources:  {', '.join(stats['sources']) or '-'}")
         print(f"dates:    {stats['first_published'] or '-'} to {stats['last_published'] or '-'}")

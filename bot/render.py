@@ -6,9 +6,10 @@ import html
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from newsbot.retrieval.types import Answer, Citation
+from newsbot.retrieval.types import Answer, Citation, Copy
 
 TELEGRAM_LIMIT = 4096
+ALSO_SHOWN = 5  # outlets named after "also in:"; more are counted
 
 
 def file_name(path: str) -> str:
@@ -25,7 +26,25 @@ def source_line(c: Citation, full_path: bool = True) -> str:
     where = c.url or (c.path if full_path or not c.path else file_name(c.path))
     if where:
         parts.append(where)
+    if outlets(c):
+        parts.append(also_in([o.outlet for o in outlets(c)]))
     return " — ".join(parts)
+
+
+def outlets(c: Citation) -> list[Copy]:
+    """The story's other versions to name, one per outlet other than the cited one's."""
+    named = {c.source} if c.source else set()
+    shown = []
+    for copy in c.also:
+        if copy.outlet not in named:
+            named.add(copy.outlet)
+            shown.append(copy)
+    return shown
+
+
+def also_in(names: list[str]) -> str:
+    more = len(names) - ALSO_SHOWN
+    return "also in: " + ", ".join(names[:ALSO_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 def to_terminal(answer: Answer) -> str:
@@ -48,6 +67,14 @@ def html_source(c: Citation) -> str:
         line += f" — <i>{details}</i>"
     if not c.url and c.path:
         line += f" — <code>{html.escape(file_name(c.path))}</code>"
+    if outlets(c):
+        names = [
+            f'<a href="{html.escape(o.url, quote=True)}">{html.escape(o.outlet)}</a>'
+            if o.url
+            else html.escape(o.outlet)
+            for o in outlets(c)
+        ]
+        line += f" — <i>{also_in(names)}</i>"
     return line
 
 

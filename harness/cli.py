@@ -11,7 +11,8 @@ EXIT_OK = 0
 
 
 def add_parsers(commands: Any) -> None:
-    """Add the measuring commands (eval, bench, bench-live, eval-support, alerts-eval)."""
+    """Add the measuring commands: eval, bench, bench-live, eval-support, alerts-eval and
+    eval-stories."""
     add_eval_parser(commands)
     add_bench_parser(commands)
     add_bench_live_parser(commands)
@@ -19,6 +20,7 @@ def add_parsers(commands: Any) -> None:
 
     add_support_eval_parser(commands)
     add_alerts_eval_parser(commands)
+    add_story_eval_parser(commands)
 
 
 def add_alerts_eval_parser(commands: Any) -> None:
@@ -57,6 +59,40 @@ def run_alerts_eval(args: argparse.Namespace) -> int:
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(table(report))
+    return EXIT_OK
+
+
+def add_story_eval_parser(commands: Any) -> None:
+    """Add `newsbot eval-stories` (story grouping on copies made from dev articles)."""
+    stories = commands.add_parser(
+        "eval-stories", help="score story grouping on copies made from an articles .jsonl"
+    )
+    stories.add_argument("--articles", required=True, help="articles .jsonl (e.g. dev's)")
+    stories.add_argument("--workdir", help="folder for the test set and its store (default: temp)")
+    stories.add_argument("--out", help="also write stories.json into this folder")
+    stories.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    stories.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="store constant vectors instead of the model's (same groups, minutes faster)",
+    )
+    stories.set_defaults(run=run_story_eval)
+
+
+def run_story_eval(args: argparse.Namespace) -> int:
+    """Build the copies test set, ingest it, print precision and recall of "same story"."""
+    from pathlib import Path
+
+    from newsbot.harness import story_eval
+
+    embedder = story_eval.StandInEmbedder() if args.stand_in else None
+    workdir = Path(args.workdir) if args.workdir else None
+    report = story_eval.run(Path(args.articles), workdir, embedder=embedder)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "stories.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2) if args.json else story_eval.markdown(report))
     return EXIT_OK
 
 
@@ -209,7 +245,10 @@ def run_eval(args: argparse.Namespace) -> int:
         if n % 25 == 0 or n == len(questions):
             print(f"eval: {n}/{len(questions)} questions", file=sys.stderr, flush=True)
 
-    aliases = aliases_from_skips(ingested.skips)
+    from newsbot.harness.story_eval import story_aliases
+
+    # A gold article stored as a copy of another outlet's is found as that one.
+    aliases = {**aliases_from_skips(ingested.skips), **story_aliases(store)}
     answered = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
     report = {
         "articles": args.articles,

@@ -13,11 +13,15 @@ from pathlib import Path
 from newsbot.ingest.chunking import chunk_article
 from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
+from newsbot.ingest.report import IngestReport
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
+from newsbot.ingest.stories import Match, Shingles, StoryMatcher, shingles
 from newsbot.retrieval.embeddings import embedding_text
 from newsbot.retrieval.errors import ConfigError
-from newsbot.retrieval.live import catch_up, ingest_lock
-from newsbot.retrieval.store import Store
+from newsbot.retrieval.live import catch_up, ingest_lock, keyword_index
+from newsbot.retrieval.store import Store, StoredArticle, day_number
+from newsbot.retrieval.stories import CopyRecord, story_id
+from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Article, Chunk
 
 log = logging.getLogger(__name__)
@@ -26,49 +30,6 @@ __all__ = ["Indexer", "IngestReport", "Shard", "content_hash", "ingest_lock"]
 
 # Articles whose stored state is looked up in one Chroma query.
 LOOKUP_BATCH = 64
-
-
-@dataclass
-class IngestReport:
-    """What one ingest run did, article by article."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: int = 0
-    pruned: int = 0
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-    files: int = 0  # files and URLs read so far (for progress bars)
-    failures: list[str] = field(default_factory=list)
-    skips: list[str] = field(default_factory=list)
-
-    @property
-    def seen(self) -> int:
-        return self.added + self.updated + self.unchanged + self.skipped + self.failed
-
-    def summary(self, pruned: bool = False) -> str:
-        """Return the counts as one line, with the pruned count when the run pruned."""
-        text = (
-            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"skipped {self.skipped}, failed {self.failed}"
-        )
-        return text + (f", pruned {self.pruned}" if pruned else "")
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "pruned": self.pruned,
-            "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 3),
-            "failures": self.failures,
-            "skips": self.skips,
-        }
 
 
 def content_hash(article: Article) -> str:
@@ -122,6 +83,7 @@ class _Pending:
     chunks: list[Chunk]
     old_n: int  # chunks the stored version has (0: new article)
     is_new: bool
+    story: str = ""
 
 
 @dataclass
@@ -137,6 +99,12 @@ class _Run:
     lookup: list[tuple[Article, str, str]] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
     pending_chunks: int = 0
+    # Stories: an in-run duplicate's first article, each decided article's story, copies to write.
+    first_of: dict[str, str] = field(default_factory=dict)
+    story_of: dict[str, str] = field(default_factory=dict)
+    copies: list[CopyRecord] = field(default_factory=list)
+    matcher: StoryMatcher | None = None
+    story_seconds: float = 0.0  # spent finding stories (logged: it must stay small)
 
 
 class Indexer:
@@ -150,8 +118,10 @@ class Indexer:
         on_article: Callable[[IngestReport], None] | None = None,
         options: ReadOptions = DEFAULT_OPTIONS,
         shard: Shard = Shard(),
+        stories: bool = True,
     ):
         self.store = store
+        self.stories = stories
         self.shard = shard
         self.embedder = store.embedder
         self.batch_chunks = batch_chunks
@@ -168,6 +138,10 @@ class Indexer:
         """
         started = time.perf_counter()
         run = _Run()
+        if self.stories:
+            tick = time.perf_counter()
+            run.matcher = self._matcher()
+            run.story_seconds += time.perf_counter() - tick
         roots = [str(p) for p in paths]
         for item in iter_articles(roots, self.options):
             origin = item.origin if isinstance(item, Problem) else item[1]
@@ -180,7 +154,10 @@ class Indexer:
                 continue
             article, origin = item
             digest, body = content_hash(article), body_hash(article)
-            if article.id in run.seen_ids or body in run.seen_hashes:
+            if self.stories and body in run.seen_hashes and article.id not in run.seen_ids:
+                # The same text under another name: it joins the first one's story.
+                run.first_of[article.id] = run.seen_hashes[body][1]
+            elif article.id in run.seen_ids or body in run.seen_hashes:
                 other, kept_id = run.seen_hashes.get(body) or (f"id {article.id}", article.id)
                 if kept_id != article.id:
                     # An earlier run may have stored this copy: the content stays once.
@@ -191,7 +168,7 @@ class Indexer:
                 self.on_article(run.report)
                 continue
             run.seen_ids.add(article.id)
-            run.seen_hashes[body] = (article.location, article.id)
+            run.seen_hashes.setdefault(body, (article.location, article.id))
             # Every worker reads everything (and so drops the same duplicates); each writes
             # only its own share.
             if not self.shard.owns(article.id):
@@ -203,11 +180,13 @@ class Indexer:
         self._flush(run)
         for aid in run.duplicates:
             if aid not in run.seen_ids and self.shard.owns(aid):
-                self.store.delete_article(aid)
+                self._remove(aid)
         if prune:
             run.report.pruned = self._prune(run, roots)
         catch_up(self.store, settled=self.store.embedded)
         run.report.seconds = time.perf_counter() - started
+        if self.stories:
+            log.info("stories: %.2fs of %.2fs", run.story_seconds, run.report.seconds)
         return run.report
 
     def _problem(self, problem: Problem, run: _Run) -> None:
@@ -222,34 +201,118 @@ class Indexer:
         log.warning("%s: %s", "skipped" if problem.skipped else "failed", problem)
         self.on_article(run.report)
 
+    def _matcher(self) -> StoryMatcher:
+        """Bring the keyword index up to date: it proposes the stories earlier runs stored."""
+        terms = Tokenizer()
+        catch_up(self.store, terms, settled=self.store.embedded)
+        index = keyword_index(self.store, terms)
+        return StoryMatcher(self.store, index.view() if index.exists() else None, terms)
+
     def _decide(self, run: _Run) -> None:
         """Look a batch of articles up in the store; chunk those that are new or changed."""
         if not run.lookup:
             return
-        known = self.store.lookup([a.id for a, _, _ in run.lookup])
+        ids = [a.id for a, _, _ in run.lookup]
+        known = self.store.lookup(ids)
+        tick = time.perf_counter()
+        copies = self.store.copies.get(ids) if self.stories else {}
+        run.story_seconds += time.perf_counter() - tick
         for article, origin, digest in run.lookup:
-            stored = known.get(article.id)
-            if stored and stored.complete and stored.content_hash == digest:
-                run.report.unchanged += 1
-                self.on_article(run.report)
+            stored, copy = known.get(article.id), copies.get(article.id)
+            first = run.first_of.get(article.id)
+            if stored and stored.complete and stored.content_hash == digest and not first:
+                run.story_of[article.id] = stored.story
+                if copy:  # left by a promotion cut short: the stored version wins
+                    self.store.delete_copies([article.id])
+                self._unchanged(run)
                 continue
-            chunks = chunk_article(
-                article,
-                self.embedder.count_tokens,
-                max_tokens=self.embedder.max_tokens,
-                target_tokens=self.target_tokens,
-                extra_metadata={"content_hash": digest, "origin": origin},
+            if copy and not stored and copy.content_hash == digest:
+                run.story_of[article.id] = copy.story
+                self._unchanged(run)
+                continue
+            tick = time.perf_counter()
+            sets = shingles(article.text) if run.matcher else frozenset()
+            match = self._story(article, stored, first, sets, run)
+            run.story_seconds += time.perf_counter() - tick
+            if match is not None:
+                self._copy(article, origin, digest, match, stored, copy, run)
+                continue
+            story = stored.story if stored else article.id
+            run.story_of[article.id] = story
+            if run.matcher:
+                run.matcher.remember(article.id, story, day_number(article.published_at), sets)
+            chunks = self._chunk(
+                article, {"content_hash": digest, "origin": origin, "story": story}
             )
             old_n = stored.n_chunks if stored else 0
-            run.pending.append(_Pending(article, chunks, old_n, stored is None))
+            run.pending.append(_Pending(article, chunks, old_n, stored is None and not copy, story))
             run.pending_chunks += len(chunks)
+            if copy:  # no longer a copy of its story: stored as a story of its own
+                self.store.delete_copies([article.id])
             if run.pending_chunks >= self.batch_chunks:
                 self._flush(run)
         run.lookup = []
 
+    def _chunk(self, article: Article, meta: dict[str, str]) -> list[Chunk]:
+        return chunk_article(
+            article,
+            self.embedder.count_tokens,
+            max_tokens=self.embedder.max_tokens,
+            target_tokens=self.target_tokens,
+            extra_metadata=meta,
+        )
+
+    def _unchanged(self, run: _Run) -> None:
+        run.report.unchanged += 1
+        self.on_article(run.report)
+
+    def _story(
+        self,
+        article: Article,
+        stored: StoredArticle | None,
+        first: str | None,
+        sets: Shingles,
+        run: _Run,
+    ) -> Match | None:
+        """The story an article joins as a copy; None: it is stored as its own."""
+        if run.matcher is None:
+            return None
+        if first and first in run.story_of:
+            return Match(run.story_of[first], first, 1.0)
+        if stored:
+            # A stored article stays stored when it changes: its copies hang on it.
+            return None
+        return run.matcher.match(article.id, article.text, day_number(article.published_at), sets)
+
+    def _copy(
+        self,
+        article: Article,
+        origin: str,
+        digest: str,
+        match: Match,
+        stored: StoredArticle | None,
+        copy: CopyRecord | None,
+        run: _Run,
+    ) -> None:
+        """Record the article as a copy of the match's story: its text is not embedded again."""
+        if stored:
+            # Stored twice by an earlier run: the first one read keeps the text.
+            self.store.delete_article(article.id)
+            if run.matcher:
+                run.matcher.forget(article.id)
+        run.story_of[article.id] = match.story
+        run.copies.append(CopyRecord.of_article(article, match.story, digest, origin))
+        if copy:
+            run.report.updated += 1
+        else:
+            run.report.copies += 1
+        log.info("%s is a copy of story %s", article.location, match.story)
+        self.on_article(run.report)
+
     def _flush(self, run: _Run) -> None:
         """Embed a batch of articles' chunks together and write them in one upsert."""
         if not run.pending:
+            self._write_copies(run)
             return
         texts = [embedding_text(p.article.title, c.text) for p in run.pending for c in p.chunks]
         vectors = self.embedder.encode(texts)
@@ -264,7 +327,7 @@ class Indexer:
         for p in run.pending:
             if not p.chunks:
                 # Nothing embeddable: treat like an article that vanished.
-                self.store.delete_article(p.article.id)
+                self._remove(p.article.id, p.story)
             report.chunks_embedded += len(p.chunks)
             if p.is_new:
                 report.added += 1
@@ -273,6 +336,36 @@ class Indexer:
             log.info("wrote %s (%d chunks)", p.article.location, len(p.chunks))
             self.on_article(report)
         run.pending, run.pending_chunks = [], 0
+        # Copies after the texts they point at, so no copy is left without its story's text.
+        self._write_copies(run)
+
+    def _write_copies(self, run: _Run) -> None:
+        self.store.record_copies(run.copies)
+        run.copies = []
+        if run.matcher:
+            run.matcher.written()
+
+    def _remove(self, article_id: str, story: str | None = None) -> None:
+        """Delete a stored article; its earliest copy, if any, is stored in its place."""
+        if story is None:
+            head = self.store.lookup([article_id]).get(article_id)
+            story = head.story if head else article_id
+        heirs = self.store.copies.of_stories([story], text=True)
+        if heirs:
+            heir = min(heirs, key=lambda r: (r.published_day, r.article_id))
+            self._promote(heir)
+        self.store.delete_article(article_id)
+
+    def _promote(self, heir: CopyRecord) -> None:
+        """Store a copy's own text in its story's place (its story id does not change)."""
+        article = heir.article()
+        meta = {"content_hash": heir.content_hash, "origin": heir.origin, "story": heir.story}
+        chunks = self._chunk(article, meta)
+        if chunks:
+            texts = [embedding_text(article.title, c.text) for c in chunks]
+            self.store.write_articles([(chunks, self.embedder.encode(texts), 0)])
+        self.store.delete_copies([heir.article_id])
+        log.info("stored copy %s in place of story %s", article.location, heir.story)
 
     def _prune(self, run: _Run, roots: list[str]) -> int:
         """Delete articles that came from under these roots but were not found this time."""
@@ -286,17 +379,22 @@ class Indexer:
                 return fnmatch.fnmatchcase(origin, root)
             return origin == root or origin.startswith(root.rstrip("/") + "/")
 
-        doomed: set[str] = set()
+        def gone(aid: str, origin: str) -> bool:
+            if aid in run.seen_ids or not origin or origin in protected or not self.shard.owns(aid):
+                return False
+            if any(under(origin, p) for p in protected):
+                return False
+            return any(under(origin, r) for r in resolved)
+
+        # Copies first: a story whose every version is gone needs no heir.
+        copies = [r.article_id for r in self.store.copies if gone(r.article_id, r.origin)]
+        self.store.delete_copies(copies)
+        doomed: dict[str, str] = {}
         for _, meta in self.store.iter_metadata():
             aid = str(meta.get("article_id", ""))
-            origin = str(meta.get("origin", ""))
-            if aid in run.seen_ids or not origin or origin in protected or not self.shard.owns(aid):
-                continue
-            if any(under(origin, p) for p in protected):
-                continue
-            if any(under(origin, r) for r in resolved):
-                doomed.add(aid)
-        for aid in doomed:
-            self.store.delete_article(aid)
+            if gone(aid, str(meta.get("origin", ""))):
+                doomed[aid] = story_id(meta, aid)
+        for aid, story in doomed.items():
+            self._remove(aid, story)
             log.info("pruned article %s", aid)
-        return len(doomed)
+        return len(doomed) + len(copies)

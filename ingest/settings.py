@@ -22,6 +22,7 @@ class IngestSettings(BaseSettings):
     max_article_mb: float = 5.0  # a text/HTML/Markdown file or record larger than this fails
     fetch_timeout: float = 20.0  # seconds for one feed or page download
     watch_interval: float = 60.0  # seconds between passes of `ingest --watch`
+    stories: bool = True  # a copy of a stored article joins its story instead of being embedded
 
     def indexer(self, store: Store) -> Indexer:
         """An Indexer writing into store with these settings (every entry point uses this)."""
@@ -31,4 +32,4 @@ class IngestSettings(BaseSettings):
         options = ReadOptions(
             max_bytes=int(self.max_article_mb * 2**20), fetch_timeout=self.fetch_timeout
         )
-        return Indexer(store, self.ingest_batch_chunks, options=options)
+        return Indexer(store, self.ingest_batch_chunks, options=options, stories=self.stories)

@@ -217,10 +217,14 @@ class Newsbot:
 
     def stats(self) -> dict[str, Any]:
         """Summarise the store from the keyword index's totals: no pass over the chunks."""
-        totals = self.searcher.keyword.stats()
+        view = self.searcher.keyword
+        totals = view.stats()
         first, last = totals["first_day"], totals["last_day"]
+        stories = view.articles
         return {
-            "articles": totals["articles"],
+            # Each story is stored once; its other versions are copies.
+            "articles": stories + self.store.copies.count(),
+            "stories": stories,
             "chunks": totals["chunks"],
             "sources": totals["sources"],
             "first_published": first.isoformat() if isinstance(first, date) else None,

@@ -33,7 +33,7 @@ from newsbot.retrieval.followups import (
     without_ellipsis,
 )
 from newsbot.retrieval.search import Hit
-from newsbot.retrieval.types import Answer, Chunk, Citation, Turn
+from newsbot.retrieval.types import Answer, Chunk, Citation, Copy, Turn
 
 REFUSAL = "I couldn't find this in the news I have."
 NOTHING_MORE = "That is all I have on this."
@@ -126,6 +126,7 @@ def citation_for(n: int, chunk: Chunk, quote: str = "") -> Citation:
         path=meta.get("path"),
         quote=quote,
         article_id=chunk.article_id,
+        also=Copy.listed(meta.get("also")),
     )
 
 

@@ -372,6 +372,20 @@ class KeywordView:
         n = self.articles
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many articles hold each (stemmed) term; deleted ones may still count."""
+        return {t: int(self.searcher.doc_freq("article_terms", t)) for t in terms}
+
+    def similar_articles(self, terms: Sequence[str], k: int) -> list[str]:
+        """The k stored articles holding the most of these terms (rarest weigh most)."""
+        if not terms or k <= 0:
+            return []
+        words = tantivy.Query.boolean_query(
+            [(_SHOULD, self._term("article_terms", t)) for t in terms]
+        )
+        query = tantivy.Query.boolean_query([(_MUST, self._term("head", 1)), (_MUST, words)])
+        return [c.article_id for c in self._chunks(query, k)]
+
     def stats(self) -> dict[str, object]:
         """Articles, chunks, sources (sorted) and first and last publication day held."""
         heads = self._term("head", 1)

@@ -16,6 +16,7 @@ from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.keyword import FOLDER, KeywordIndex, KeywordView
 from newsbot.retrieval.live import ensure_index
 from newsbot.retrieval.store import UNKNOWN_DAY, Store
+from newsbot.retrieval.stories import carrying, copies_of, one_per_story
 from newsbot.retrieval.terms import Tokenizer
 from newsbot.retrieval.types import Chunk, Passage
 
@@ -227,15 +228,18 @@ class HybridSearcher:
             articles.items(),
             key=lambda item: (item[1].fused, item[1].best.metadata.get("published_day", -1)),
             reverse=True,
-        )[:k]
+        )
+        # One hit per story: a story is stored once, but a promotion cut short leaves two.
+        order = [order[n] for n in one_per_story([e.best for _, e in order])][:k]
+        copies = copies_of(self.store, [entry.best for _, entry in order])
         return [
             Hit(
-                chunk=entry.best,
+                chunk=carrying(entry.best, copies),
                 score=entry.fused,
                 dense=max(entry.dense, 0.0),
                 keyword=entry.keyword,
                 extra=tuple(
-                    c
+                    carrying(c, copies)
                     for c in view.article_chunks(aid)[: self.params.max_extra]
                     if c.id != entry.best.id
                 ),

@@ -20,7 +20,8 @@ from newsbot.retrieval.errors import StoreError
 from newsbot.retrieval.feed import ChangeFeed
 from newsbot.retrieval.overlay import VectorOverlay, merged
 from newsbot.retrieval.settings import RetrievalSettings
-from newsbot.retrieval.types import Chunk
+from newsbot.retrieval.stories import CopyBook, CopyRecord, lookup, story_id
+from newsbot.retrieval.types import Chunk, Story
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class StoredArticle:
     n_chunks: int
     origin: str
     complete: bool
+    story: str = ""
 
 
 @contextmanager
@@ -114,6 +116,7 @@ class Store:
         # Embedded only: vectors of articles other processes changed since the index loaded.
         self.overlay = VectorOverlay()
         self.vectors_at = self.opened_at
+        self._copies: CopyBook | None = None
 
     def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
@@ -174,7 +177,7 @@ class Store:
             return
         with self._lock:
             forget_system(self._client)
-            self._client = self._feed = self._collection = self._own = None
+            self._client = self._feed = self._collection = self._own = self._copies = None
             gc.collect()  # the old System lives in reference cycles
             client, feed, collection, opened_at = self._open(fresh=True)
             # Load the vector index now, not in the next question.
@@ -285,6 +288,29 @@ class Store:
     def delete_article(self, article_id: str) -> None:
         with self._changing([article_id]), store_errors("delete from", self.location):
             self.collection.delete(where={"article_id": article_id})
+
+    @property
+    def copies(self) -> CopyBook:
+        """The copies other outlets ran of stored stories (see retrieval/stories.py)."""
+        if self._copies is None or self._copies.client is not self.client:
+            self._copies = CopyBook(self.client, self.settings.collection)
+        return self._copies
+
+    def record_copies(self, records: Sequence[CopyRecord]) -> None:
+        """Add or replace copies; the change feed names them like any write."""
+        if records:
+            with self._changing([r.article_id for r in records]):
+                self.copies.put(records)
+
+    def delete_copies(self, article_ids: Sequence[str]) -> None:
+        if article_ids:
+            with self._changing(article_ids):
+                self.copies.delete(article_ids)
+
+    def stories(self, article_ids: Sequence[str]) -> dict[str, Story]:
+        """The story of each of these articles, stored or copy (unknown ids left out)."""
+        with store_errors("read", self.location):
+            return lookup(self, article_ids)
 
     def read_articles(self, article_ids: Sequence[str]) -> dict[str, list[Chunk]]:
         """Return the stored chunks of these articles in reading order (absent ones left out).
@@ -488,6 +514,7 @@ def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArt
     positions: dict[str, set[int]] = {}
     expected: dict[str, int] = {}
     origins: dict[str, str] = {}
+    stories: dict[str, str] = {}
     for meta in metadatas:
         meta = meta or {}
         aid = str(meta.get("article_id", ""))
@@ -495,11 +522,12 @@ def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArt
         positions.setdefault(aid, set()).add(int(meta.get("position", -1)))
         expected[aid] = max(expected.get(aid, 0), int(meta.get("n_chunks", 0)))
         origins[aid] = str(meta.get("origin", ""))
+        stories[aid] = story_id(meta, aid)
     result = {}
     for aid, seen in hashes.items():
         n = expected[aid]
         complete = len(seen) == 1 and positions[aid] == set(range(n))
-        result[aid] = StoredArticle(aid, sorted(seen)[0], n, origins[aid], complete)
+        result[aid] = StoredArticle(aid, sorted(seen)[0], n, origins[aid], complete, stories[aid])
     return result
 
 

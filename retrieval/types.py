@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlparse
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,58 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """One outlet's version of a story: where it ran, under which headline and when."""
+
+    article_id: str
+    title: str
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    published_at: str | None = None  # ISO day
+    stored: bool = False  # the version whose text is searched and cited
+
+    @property
+    def outlet(self) -> str:
+        """Name where this version ran: its publication, else its site or file."""
+        if self.source:
+            return self.source
+        if self.url:
+            return urlparse(self.url).hostname or self.url
+        return PurePath(self.path).name if self.path else self.title
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "source": self.source,
+            "published_at": self.published_at,
+            "url": self.url,
+            "path": self.path,
+        }
+
+    @classmethod
+    def listed(cls, value: Any) -> tuple[Copy, ...]:
+        """Read the copies a hit's metadata carries under "also" (none when absent)."""
+        return tuple(v if isinstance(v, Copy) else cls(**v) for v in value or ())
+
+
+@dataclass(frozen=True)
+class Story:
+    """The versions of one text that several outlets ran; its text is stored and searched once."""
+
+    id: str  # the article id of the story's first article
+    stored: str | None  # the article whose text is searched (None: none is stored)
+    copies: tuple[Copy, ...]  # every version, the stored one first, then by date
+
+    def is_copy(self, article_id: str) -> bool:
+        """Whether the article joined a story another article started."""
+        return article_id != self.id
+
+    def others(self, article_id: str) -> tuple[Copy, ...]:
+        return tuple(c for c in self.copies if c.article_id != article_id)
+
+
+@dataclass(frozen=True)
 class Citation:
     """A numbered source of an answer, with the quote it supports."""
 
@@ -66,6 +120,8 @@ class Citation:
     path: str | None
     quote: str = ""
     article_id: str = ""
+    also: tuple[Copy, ...] = ()
+    """The story's other versions: the same text in other outlets."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +147,8 @@ class Answer:
                     "url": c.url,
                     "path": c.path,
                     "quote": c.quote,
+                    # Only for a story in several outlets: other answers keep their shape.
+                    **({"also": [o.to_dict() for o in c.also]} if c.also else {}),
                 }
                 for c in self.citations
             ],

@@ -293,12 +293,6 @@ def test_follow_then_another_process_ingests_one_alert_that_survives_a_restart(t
 
 
 @pytest.mark.model
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs stories (issue 17 part 1): on main a copy ingested in a later run is an "
-    "article of its own, so it alerts as a new story; once copies join their story this "
-    "passes, and strict xfail then fails to say this marker must go",
-)
 def test_a_copy_with_a_new_headline_ingested_later_does_not_alert_again(tmp_path):
     folder, data_dir = corpus(tmp_path), tmp_path / "data"
     with FakeTelegram() as tg:

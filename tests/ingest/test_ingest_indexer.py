@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
+import pytest
+
+from newsbot.ingest import indexer
 from newsbot.ingest.indexer import Indexer
 from newsbot.ingest.readers import ReadOptions
 from newsbot.ingest.watch import watch
@@ -132,7 +136,8 @@ def test_prune_removes_gone_articles_but_never_unreadable_ones(tmp_path, hashing
     assert {r["title"] for r in rows(store).values()} == {"Library", "Bridge"}
 
 
-def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_embedder):
+@pytest.mark.parametrize("stories", [True, False])
+def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_embedder, stories):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write(corpus, "good.txt")
@@ -156,11 +161,13 @@ def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_emb
         handle.write(b"Huge title\n\n")
         handle.write(b"All work and no play makes a dull article. " * (50 * 2**20 // 43))
     started = time.perf_counter()
-    report = Indexer(store, options=ReadOptions(max_bytes=5 * 2**20)).ingest([corpus])
+    indexer = Indexer(store, options=ReadOptions(max_bytes=5 * 2**20), stories=stories)
+    report = indexer.ingest([corpus])
     elapsed = time.perf_counter() - started
-    # copy-of-good.txt sorts first: it is kept, and good.txt's earlier copy leaves the store.
+    # copy-of-good.txt sorts first: it is kept, and good.txt's earlier copy leaves the store
+    # (as a copy of its story, or, without stories, altogether).
     assert (report.added, report.unchanged) == (3, 0)  # copy-of-good.txt, latin.txt, J1
-    assert report.skipped == 2  # photo.jpg, good.txt
+    assert (report.skipped, report.copies) == ((1, 1) if stories else (2, 0))  # photo, good
     assert report.failed == 6  # empty, blank, binary, 2 bad lines, huge
     lines = "\n".join(report.failures)
     for expected in (
@@ -172,7 +179,7 @@ def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_emb
         "huge.txt: file is 50.0 MB, over the 5.0 MB limit",
     ):
         assert expected in lines, lines
-    assert any(
+    assert stories or any(
         s.endswith("good.txt: duplicate of " + str(corpus / "copy-of-good.txt"))
         for s in report.skips
     ), report.skips
@@ -272,6 +279,9 @@ def test_feed_entries_that_leave_the_feed_are_pruned(tmp_path, hashing_embedder)
         )
 
     store, _ = open_store(tmp_path, hashing_embedder)
+    # The entries share one body, so with stories they would be copies of one story (see
+    # tests/ingest/test_stories.py); here each is an article of its own.
+    Indexer = partial(indexer.Indexer, stories=False)
     with Site({"/feed": ("application/rss+xml", rss(entry(1) + entry(2)))}) as site:
         feed = f"{site.url}/feed"
         first = Indexer(store).ingest([feed], prune=True)
