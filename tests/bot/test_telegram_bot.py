@@ -42,7 +42,18 @@ def test_start_up_registers_the_command_menu_for_private_chats_and_groups(sample
         ]
         for call in calls:
             names = [c["command"] for c in call.params["commands"]]
-            assert names == ["start", "help", "sources", "reset", "stats", "ingest"]
+            assert names == [
+                "start",
+                "help",
+                "sources",
+                "reset",
+                "stats",
+                "ingest",
+                "follow",
+                "following",
+                "unfollow",
+                "digest",
+            ]
 
 
 def test_a_question_gets_the_cited_html_answer(samples_newsbot):

@@ -25,12 +25,25 @@ pytestmark = pytest.mark.model
 
 
 def article(title: str, sentences: int, word: str = "milestone") -> str:
+    # Words drawn per title: articles of one template would be near-copies of one story.
+    pick = random.Random(title).choice
     body = " ".join(
-        f"Crews on the {title.lower()} reached {word} {i} after the council approved {i * 3} "
-        f"more workers and a budget of {i * 7} million dollars for the next stage of work."
+        f"{pick(WHO)} on the {title.lower()} {pick(SITES)} reached {word} {i} {pick(WHEN)} "
+        f"after the {pick(BODIES)} approved {i * 3} more {pick(MEANS)} and a {pick(SIZES)} "
+        f"budget of {i * 7} million {pick(FUNDS)} for the {pick(STAGES)} stage of work."
         for i in range(sentences)
     )
     return f"{title}\n\n{body}\n\nMay 14, 2024\n\nSource: Test Gazette"
+
+
+WHO = ["Crews", "Engineers", "Volunteers", "Officials", "Contractors", "Residents", "Surveyors"]
+SITES = ["bridge", "tunnel", "school", "clinic", "harbor", "library", "depot", "canal", "museum"]
+BODIES = ["council", "board", "mayor", "agency", "assembly", "trust", "committee"]
+MEANS = ["workers", "trucks", "cranes", "inspectors", "barges", "pumps", "surveys"]
+STAGES = ["next", "final", "second", "third", "coming", "last", "early"]
+WHEN = ["today", "early", "quietly", "again", "safely", "finally", "yesterday"]
+SIZES = ["new", "larger", "revised", "modest", "record", "separate", "joint"]
+FUNDS = ["dollars", "euros", "pounds", "francs", "kroner", "rand", "pesos"]
 
 
 def start_ingest(data_dir: Path, *args: str) -> subprocess.Popen:
