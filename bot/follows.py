@@ -9,14 +9,12 @@ once however many of its topics it matches.
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from newsbot.retrieval.errors import NewsbotError
+from newsbot.retrieval.sqlite_file import SqliteFile
 
 FILE = "follows.sqlite"
 CLI_CHAT = 0  # the `newsbot` command's own follows; Telegram chat ids are never 0
@@ -76,34 +74,10 @@ class Queued(Alert):
     id: int = 0
 
 
-class Follows:
+class Follows(SqliteFile):
     """The data dir's follows file (see the module docstring)."""
 
-    def __init__(self, data_dir: Path):
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / FILE
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per use: the bot's handlers and its alert pass run on other threads.
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    FILE, SCHEMA = FILE, SCHEMA
 
     def add(
         self,

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsbot.retrieval.feed import END
 from newsbot.retrieval.question import read_question
 from newsbot.retrieval.search import Hit
+from newsbot.retrieval.sqlite_file import SqliteFile
 from newsbot.retrieval.store import Store
 from newsbot.retrieval.types import Answer, Chunk
 
@@ -108,34 +107,10 @@ def ready_position(newsbot: Newsbot) -> int:
     return ready
 
 
-class StoryLog:
+class StoryLog(SqliteFile):
     """The stories a data dir's store gained, in feed order (see the module docstring)."""
 
-    def __init__(self, data_dir: Path):
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / FILE
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per use: alerts run on worker threads, the CLI in other processes.
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")  # one catch-up at a time, across processes
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    FILE, SCHEMA = FILE, SCHEMA
 
     def cursor(self) -> int | None:
         with self._connect() as db:
