@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from newsbot.bot.follows import CLI_CHAT, Alert, Follow, Follows, topic_key
 from newsbot.bot.render import file_name, telegram_messages, to_terminal
-from newsbot.retrieval.alerts import Match, Story, StoryLog, match, ready_position
-from newsbot.retrieval.types import Answer
+from newsbot.core import Answer
+from newsbot.retrieval import TopicMatch, match, ready_position
+from newsbot.store import LoggedStory, StoryLog
 
 if TYPE_CHECKING:
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval import Newsbot
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def open_state(newsbot: Newsbot) -> tuple[Follows, StoryLog]:
 def current_seq(newsbot: Newsbot) -> int:
     """Bring the story log up to what this process can search; return its last story."""
     _, stories = open_state(newsbot)
-    stories.catch_up(newsbot.store, ready_position(newsbot))
+    stories.read_feed(newsbot.store, ready_position(newsbot))
     return stories.last_seq()
 
 
@@ -50,7 +51,7 @@ def short(answer: Answer, sentences: int = SENTENCES) -> Answer:
     return Answer(text=" ".join(pieces), citations=citations)
 
 
-def render(topics: Sequence[str], found: Match) -> tuple[str, str]:
+def render(topics: Sequence[str], found: TopicMatch) -> tuple[str, str]:
     """One short cited message about a story: (Telegram HTML, plain text)."""
     named = ", ".join(f"“{t}”" for t in topics)
     answer = short(found.answer)
@@ -88,7 +89,7 @@ def alert_pass(
     by_topic: dict[str, list[Follow]] = {}
     for follow in mine:
         by_topic.setdefault(topic_key(follow.topic), []).append(follow)
-    owed: dict[tuple[int, str], tuple[list[str], Match]] = {}
+    owed: dict[tuple[int, str], tuple[list[str], TopicMatch]] = {}
     for group in by_topic.values():
         oldest = min(f.since for f in group)
         fresh = [s for s in stories if s.seq > oldest]
@@ -113,7 +114,7 @@ def alert_pass(
 class Digest:
     """The top stories added since a moment, and how many were added in all."""
 
-    stories: list[Story]
+    stories: list[LoggedStory]
     total: int
 
 

@@ -17,12 +17,9 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from newsbot.bot.memory import ChatMemory
-    from newsbot.ingest.indexer import IngestReport
-    from newsbot.ingest.settings import IngestSettings
-    from newsbot.retrieval.chain import Newsbot
-    from newsbot.retrieval.generative import Final, Token
-    from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.types import Answer
+    from newsbot.core import Answer
+    from newsbot.ingest import IngestReport, IngestSettings
+    from newsbot.retrieval import Final, Newsbot, RetrievalSettings, Token
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -98,37 +95,33 @@ def build_parser() -> argparse.ArgumentParser:
     from newsbot.bot.cli_follow import add_parsers as add_follow_parsers
 
     add_follow_parsers(commands)
-    add_harness_parsers(commands)
+    add_registered_parsers(commands)
     return parser
 
 
-HARNESS_HINT = "the measuring tools are not installed: pip install 'newsbot[bench]'"
+COMMANDS_GROUP = "newsbot.commands"
 
 
-def add_harness_parsers(commands: Subcommands) -> None:
-    """Offer `eval` and `bench` when the harness and its extra are installed, else a hint."""
-    from importlib.util import find_spec
+def add_registered_parsers(commands: Subcommands) -> None:
+    """Add the commands other packages register under the `newsbot.commands` entry points.
 
-    if all(find_spec(m) for m in ("newsbot.harness", "matplotlib", "langchain_huggingface")):
-        from newsbot.harness.cli import add_parsers
+    The measuring harness registers `eval`, `bench` and the rest this way, so the product
+    never imports it.
+    """
+    from importlib.metadata import entry_points
 
+    for point in entry_points(group=COMMANDS_GROUP):
+        try:
+            add_parsers = point.load()
+        except ImportError as error:
+            log.debug("commands of %s not loaded: %s", point.value, error)
+            continue
         add_parsers(commands)
-        return
-    for name in ("eval", "bench"):
-        stub = commands.add_parser(name, help=f"({HARNESS_HINT})", add_help=False)
-        stub.add_argument("rest", nargs=argparse.REMAINDER)
-        stub.set_defaults(run=lambda _args: missing_harness())
-
-
-def missing_harness() -> int:
-    print(f"newsbot: {HARNESS_HINT}", file=sys.stderr)
-    return EXIT_ERROR
 
 
 def open_newsbot(live: bool = False) -> Newsbot:
     """Open the chain; `live` for long-running front ends, which follow others' writes."""
-    from newsbot.retrieval.chain import Newsbot
-    from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval import Newsbot, RetrievalSettings
 
     newsbot = Newsbot(RetrievalSettings())
     if live:
@@ -137,19 +130,15 @@ def open_newsbot(live: bool = False) -> Newsbot:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from newsbot.ingest.indexer import Shard, ingest_lock
-    from newsbot.ingest.settings import IngestSettings
-    from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.store import Store
+    from newsbot.ingest import IngestSettings, Shard
+    from newsbot.retrieval import RetrievalSettings
+    from newsbot.store import open_writer
 
     settings, ingest_settings = RetrievalSettings(), IngestSettings()
     shard = Shard.parse(args.shard) if args.shard else Shard()
     if args.watch:
         return watch_ingest(args, settings, ingest_settings)
-    with ingest_lock(settings.data_dir, wait=args.wait):
-        embedder = settings.embedder()
-        # Opened under the lock: an embedded writer must start from the latest vectors.
-        store = Store(settings, embedder, fresh=True)
+    with open_writer(settings, settings.embedder(), wait=args.wait) as store:
         indexer = ingest_settings.indexer(store)
         indexer.shard = shard
         with ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article:
@@ -166,11 +155,9 @@ def watch_ingest(
     import signal
     import threading
 
-    from newsbot.ingest.fetch import is_url
-    from newsbot.ingest.indexer import Shard, ingest_lock
-    from newsbot.ingest.watch import watch
-    from newsbot.retrieval.errors import NewsbotError
-    from newsbot.retrieval.store import Store
+    from newsbot.core import NewsbotError
+    from newsbot.ingest import Shard, is_url, watch
+    from newsbot.store import open_writer
 
     has_feeds = any(is_url(p) for p in args.paths)
     # Files are cheap to stat, so folders are polled often; feeds are fetched less often.
@@ -183,18 +170,14 @@ def watch_ingest(
 
     def one_pass() -> None:
         try:
+            # Reopened each pass, under the lock: others may have written in between.
             with (
-                ingest_lock(settings.data_dir),
+                open_writer(settings, embedder) as store,
                 ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article,
             ):
-                # Reopened each pass, under the lock: others may have written in between.
-                store = Store(settings, embedder, fresh=True)
-                try:
-                    indexer = ingest_settings.indexer(store)
-                    indexer.shard, indexer.on_article = shard, on_article
-                    report = indexer.ingest(args.paths, prune=args.prune)
-                finally:
-                    store.close()
+                indexer = ingest_settings.indexer(store)
+                indexer.shard, indexer.on_article = shard, on_article
+                report = indexer.ingest(args.paths, prune=args.prune)
         except NewsbotError as error:
             # A busy lock or an unreachable server must not end the watch: try next pass.
             print(f"newsbot: {error}; trying again in {interval:g}s", file=sys.stderr)
@@ -245,7 +228,7 @@ class ingest_progress:
             return plain
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        from newsbot.ingest.sources import expand
+        from newsbot.ingest import expand
 
         total = sum(1 for item in expand(self.paths) if not hasattr(item, "error"))
         progress = self.progress = Progress(
@@ -282,14 +265,12 @@ NO_ARTICLES = (
 def run_reindex(args: argparse.Namespace) -> int:
     import time
 
-    from newsbot.retrieval.live import ingest_lock, keyword_index, reindex
-    from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.store import Store
+    from newsbot.retrieval import RetrievalSettings
+    from newsbot.store import keyword_index, open_writer, reindex
 
     settings = RetrievalSettings()
     started = time.perf_counter()
-    with ingest_lock(settings.data_dir, wait=args.wait):
-        store = Store(settings, settings.embedder())
+    with open_writer(settings, settings.embedder(), wait=args.wait) as store:
         chunks = reindex(store)
     articles = keyword_index(store).view().stats()["articles"]
     print(
@@ -303,7 +284,7 @@ def run_ask(args: argparse.Namespace) -> int:
     newsbot = open_newsbot()
     if not newsbot.store.count():
         # An answer, not an error: the same exit code as a refusal, and --json keeps its shape.
-        from newsbot.retrieval.types import Answer
+        from newsbot.core import Answer
 
         hint = Answer(text=NO_ARTICLES, citations=[], refused=True)
         print(json.dumps(hint.to_dict(), indent=2) if args.json else NO_ARTICLES)
@@ -422,7 +403,7 @@ def print_stream(events: Iterable[Token | Final]) -> Answer:
     or the extractive fallback), the checked answer is printed again under a heading.
     """
     from newsbot.bot.render import source_line, to_terminal
-    from newsbot.retrieval.generative import Final
+    from newsbot.retrieval import Final
 
     streamed = mid_line = False
     try:
@@ -529,7 +510,7 @@ def entry() -> None:
 def execute(args: argparse.Namespace) -> int:
     configure_logging(args.verbose)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from newsbot.retrieval.errors import NewsbotError
+    from newsbot.core import NewsbotError
 
     try:
         return int(args.run(args))

@@ -14,7 +14,7 @@ from newsbot.bot.ratelimit import Busy, RateLimiter
 
 if TYPE_CHECKING:
     from newsbot.bot.settings import BotSettings
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval import Newsbot
 
 
 @dataclass

@@ -27,11 +27,11 @@ from newsbot.bot.alerting import (
 from newsbot.bot.context import Context
 from newsbot.bot.follows import Follow, FollowError, Follows
 from newsbot.bot.handlers import chat_of, message_of
-from newsbot.retrieval.errors import NewsbotError
+from newsbot.core import NewsbotError
 
 if TYPE_CHECKING:
     from newsbot.bot.settings import BotSettings
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval import Newsbot
 
 log = logging.getLogger(__name__)
 

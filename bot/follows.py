@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsbot.retrieval.errors import NewsbotError
-from newsbot.retrieval.sqlite_file import SqliteFile
+from newsbot.core import NewsbotError
+from newsbot.store import SqliteFile
 
 FILE = "follows.sqlite"
 CLI_CHAT = 0  # the `newsbot` command's own follows; Telegram chat ids are never 0

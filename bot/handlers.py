@@ -14,11 +14,11 @@ from newsbot.bot.access import addressed_text, is_private
 from newsbot.bot.context import Context
 from newsbot.bot.render import sources_page
 from newsbot.bot.telegram_answer import answer_question
-from newsbot.retrieval.errors import NewsbotError
+from newsbot.core import NewsbotError
 
 if TYPE_CHECKING:
-    from newsbot.ingest.indexer import IngestReport
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.ingest import IngestReport
+    from newsbot.retrieval import Newsbot
 
 log = logging.getLogger(__name__)
 
@@ -186,18 +186,12 @@ async def ingest(update: Update, context: Context) -> None:
 
 def reingest(newsbot: Newsbot, paths: list[str]) -> IngestReport:
     """Ingest paths into the bot's store under the store's ingest lock, then serve the result."""
-    from newsbot.ingest.indexer import ingest_lock
-    from newsbot.ingest.settings import IngestSettings
-    from newsbot.retrieval.live import refresh_vectors
-    from newsbot.retrieval.store import Store
+    from newsbot.ingest import IngestSettings
+    from newsbot.store import open_writer, refresh_vectors
 
-    with ingest_lock(newsbot.settings.data_dir):
-        # A store of its own, opened under the lock: the one serving questions may be stale.
-        store = Store(newsbot.settings, newsbot.embedder, fresh=True)
-        try:
-            report = IngestSettings().indexer(store).ingest(paths)
-        finally:
-            store.close()
+    # A store of its own, opened under the lock: the one serving questions may be stale.
+    with open_writer(newsbot.settings, newsbot.embedder) as store:
+        report = IngestSettings().indexer(store).ingest(paths)
     refresh_vectors(newsbot.store)
     return report
 

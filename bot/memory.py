@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Hashable
 
-from newsbot.retrieval.types import Answer, Turn
+from newsbot.core import Answer, Turn
 
 
 class ChatMemory:

@@ -6,7 +6,7 @@ import html
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from newsbot.retrieval.types import Answer, Citation, Copy
+from newsbot.core import Answer, Citation, Copy
 
 TELEGRAM_LIMIT = 4096
 ALSO_SHOWN = 5  # outlets named after "also in:"; more are counted

@@ -8,8 +8,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
-from newsbot.retrieval.generative import Final, Token
-from newsbot.retrieval.types import Answer
+from newsbot.core import Answer
+from newsbot.retrieval import Final, Token
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,10 @@ from newsbot.bot.access import gate
 from newsbot.bot.context import BotData, Context
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram_order import PerChatOrder
-from newsbot.retrieval.errors import ConfigError
+from newsbot.core import ConfigError
 
 if TYPE_CHECKING:
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval import Newsbot
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from telegram.error import BadRequest, TelegramError
 from newsbot.bot.context import Context
 from newsbot.bot.render import telegram_messages
 from newsbot.bot.streaming import stream_answer
-from newsbot.retrieval.types import Answer
+from newsbot.core import Answer
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.bot.alerting import TELEGRAM_PASS, alert_pass, current_seq, open_state
-from newsbot.ingest.indexer import Indexer, ingest_lock
-from newsbot.retrieval.chain import Newsbot
+from newsbot.ingest.indexer import Indexer
+from newsbot.retrieval.newsbot import Newsbot
 from newsbot.retrieval.settings import RetrievalSettings
-from newsbot.retrieval.store import Store
+from newsbot.store.chroma_store import Store
+from newsbot.store.writer import open_writer
 
 COPIES = 10  # alerted articles copied under a new URL at the end
 
@@ -52,12 +53,8 @@ def ingest(settings: RetrievalSettings, newsbot: Newsbot, rows: Iterable[dict[st
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "batch.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        with ingest_lock(settings.data_dir):
-            store = Store(settings, newsbot.embedder, fresh=True)
-            try:
-                Indexer(store).ingest([str(path)])
-            finally:
-                store.close()
+        with open_writer(settings, newsbot.embedder) as store:
+            Indexer(store).ingest([str(path)])
     newsbot.store.reopen()
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsbot.retrieval.errors import NewsbotError
+from newsbot.core.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ def run_child(task: str, config: dict[str, Any], **env: str) -> dict[str, Any]:
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
         raise BenchError(f"bench step {task!r} failed: {tail[0]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def wall_time(command: list[str], env: dict[str, str]) -> float:
@@ -200,7 +201,7 @@ def time_cli(data_dir: Path, question: str, config: BenchConfig) -> dict[str, An
     env["NEWSBOT_EMBEDDING_MODEL"] = config.model
     env["NEWSBOT_EMBEDDING_BACKEND"] = config.backend  # for when settings carry it
     load = (
-        "from newsbot.retrieval.embeddings import Embedder; "
+        "from newsbot.store.embeddings import Embedder; "
         f"Embedder({config.model!r}, {config.device!r}, backend={config.backend!r})"
         ".encode_query('warm up')"
     )

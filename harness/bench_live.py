@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
+from newsbot.core.errors import NewsbotError
 from newsbot.harness.bench_scale import unit_vectors
 from newsbot.harness.stats import percentile
-from newsbot.retrieval.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ def sentence(rng: random.Random, people: list[str]) -> str:
 
 def synthetic_articles(n_chunks: int, today: date, seed: int = 5) -> Iterator[list[Any]]:
     """Yield articles of 2-8 chunks (Chunk lists, as ingest stores them) until n_chunks."""
-    from newsbot.retrieval.store import chunk_id, day_number
-    from newsbot.retrieval.types import Chunk
+    from newsbot.core.calendar import day_number
+    from newsbot.core.types import Chunk
+    from newsbot.store.chroma_store import chunk_id
 
     rng = random.Random(seed)
     people = names(rng, max(200, n_chunks // 20))
@@ -145,26 +146,22 @@ def settings_for(data_dir: Path) -> Any:
 
 def build_store(data_dir: Path, n_chunks: int) -> dict[str, Any]:
     """Write n_chunks synthetic chunks through Store; catch the keyword index up as ingest does."""
-    from newsbot.retrieval.live import catch_up, ingest_lock
-    from newsbot.retrieval.store import Store
+    from newsbot.store.writer import catch_up, open_writer
 
     settings = settings_for(data_dir)
     vectors = np.random.default_rng(13)
     started = time.perf_counter()
     write_s = catch_up_s = 0.0
-    with ingest_lock(data_dir, wait=True):
-        store = Store(settings, settings.embedder(), fresh=True)  # the model is never loaded
-        try:
-            batch: list[tuple[list[Any], np.ndarray, int]] = []
-            for chunks in synthetic_articles(n_chunks, date.today()):
-                batch.append((chunks, unit_vectors(vectors, len(chunks)), 0))
-                if len(batch) == WRITE_ARTICLES:
-                    write_s, catch_up_s = _write(store, batch, write_s, catch_up_s, catch_up)
-                    batch = []
-            write_s, catch_up_s = _write(store, batch, write_s, catch_up_s, catch_up)
-            count = store.count()
-        finally:
-            store.close()
+    # The model is never loaded: the vectors are made up.
+    with open_writer(settings, settings.embedder(), wait=True) as store:
+        batch: list[tuple[list[Any], np.ndarray, int]] = []
+        for chunks in synthetic_articles(n_chunks, date.today()):
+            batch.append((chunks, unit_vectors(vectors, len(chunks)), 0))
+            if len(batch) == WRITE_ARTICLES:
+                write_s, catch_up_s = _write(store, batch, write_s, catch_up_s, catch_up)
+                batch = []
+        write_s, catch_up_s = _write(store, batch, write_s, catch_up_s, catch_up)
+        count = store.count()
     return {
         "chunks": count,
         "build_s": round(time.perf_counter() - started, 1),
@@ -202,7 +199,7 @@ def rss_mb() -> dict[str, float]:
 
 def serve(data_dir: Path) -> int:
     """Answer JSON requests from stdin, one JSON line each on stdout, as a running chat would."""
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.newsbot import Newsbot
 
     bot = Newsbot(settings_for(data_dir))
     bot.composer = bot.extractive  # a chat model's latency is not what is measured here
@@ -241,44 +238,39 @@ def ingest(data_dir: Path) -> int:
     import newsbot.ingest.indexer as indexer_module
     from newsbot.ingest.settings import IngestSettings
     from newsbot.ingest.sources import iter_articles
-    from newsbot.retrieval.live import ingest_lock
-    from newsbot.retrieval.store import Store
+    from newsbot.store.writer import open_writer
 
     settings = settings_for(data_dir)
     embedder = settings.embedder()
     embedder.warm_up()
     timed: dict[str, float] = {}
-    original_catch_up = indexer_module.catch_up
+    original_catch_up = getattr(indexer_module, "catch_up")  # noqa: B009 (not exported)
 
     def timed_catch_up(*args: Any, **kwargs: Any) -> int:
         started = time.perf_counter()
         try:
-            return original_catch_up(*args, **kwargs)
+            return int(original_catch_up(*args, **kwargs))
         finally:
             timed["catch_up_s"] = time.perf_counter() - started
 
     # Measuring only: the indexer calls catch_up by this module-level name.
-    indexer_module.catch_up = timed_catch_up
+    setattr(indexer_module, "catch_up", timed_catch_up)  # noqa: B010
     reply({"ready": True})
     for line in sys.stdin:
         path = line.strip()
         ids = [item[0].id for item in iter_articles([path]) if isinstance(item, tuple)]
         timed.clear()
         started = time.perf_counter()
-        with ingest_lock(settings.data_dir, wait=True):
-            store = Store(settings, embedder, fresh=True)
-            try:
-                write = store.write_articles
+        with open_writer(settings, embedder, wait=True) as store:
+            write = store.write_articles
 
-                def timed_write(batch: Any, write: Any = write) -> None:
-                    begun = time.perf_counter()
-                    write(batch)
-                    timed["write_s"] = timed.get("write_s", 0.0) + time.perf_counter() - begun
+            def timed_write(batch: Any, write: Any = write) -> None:
+                begun = time.perf_counter()
+                write(batch)
+                timed["write_s"] = timed.get("write_s", 0.0) + time.perf_counter() - begun
 
-                store.write_articles = timed_write  # type: ignore[method-assign]
-                report = IngestSettings().indexer(store).ingest([path])
-            finally:
-                store.close()
+            store.write_articles = timed_write  # type: ignore[method-assign]
+            report = IngestSettings().indexer(store).ingest([path])
         reply(
             {
                 "ended": time.time(),

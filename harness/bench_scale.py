@@ -68,7 +68,8 @@ def task_synthetic_ingest(config: dict[str, Any]) -> dict[str, Any]:
 
 def unit_vectors(rng: np.random.Generator, n: int) -> np.ndarray:
     vectors = rng.standard_normal((n, DIMENSIONS), dtype=np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
 
 
 def synthetic_day(position: int) -> int:

@@ -38,7 +38,7 @@ def is_hit(urls: Sequence[str], gold: Sequence[str]) -> bool:
 
 
 def make_embedder(config: dict[str, Any], bulk: bool = True) -> Any:
-    from newsbot.retrieval.embeddings import Embedder
+    from newsbot.store.embeddings import Embedder
 
     embedder = Embedder(
         config.get("model", ""),
@@ -55,7 +55,7 @@ def open_store(
     data_dir: Path, embedder: Any, chroma_url: str = "", collection: str = "newsbot"
 ) -> Any:
     from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.store import Store
+    from newsbot.store.chroma_store import Store
 
     settings = RetrievalSettings(
         _env_file=None, data_dir=data_dir, chroma_url=chroma_url, collection=collection
@@ -74,7 +74,7 @@ def timed_ingest(store: Any, corpus: Path, batch_chunks: int) -> tuple[float, An
 def task_ingest(config: dict[str, Any]) -> dict[str, Any]:
     """Time our ingest, raw encode of the same chunks and the tutorial, interleaved per round."""
     from newsbot.harness import bench_tutorial
-    from newsbot.retrieval.embeddings import embedding_text
+    from newsbot.store.embeddings import embedding_text
 
     work = Path(config["workdir"])
     corpus = Path(config["corpus"])
@@ -141,9 +141,9 @@ def load_questions(config: dict[str, Any]) -> list[dict[str, Any]]:
 
 def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     """Answer every question warm, timing retrieval and composition apart; hit@5 alongside."""
-    from newsbot.retrieval.chain import Newsbot
-    from newsbot.retrieval.keyword import rebuild
+    from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.store.keyword_index import rebuild
 
     settings = RetrievalSettings(_env_file=None, data_dir=Path(config["data_dir"]), chroma_url="")
     embedder = make_embedder(config, bulk=False)  # a serving process embeds questions only

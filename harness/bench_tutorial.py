@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from newsbot.retrieval.embeddings import bundled_model_path
+from newsbot.store.embeddings import bundled_model_path
 
 TUTORIAL_CHUNK_SIZE = 1000
 TUTORIAL_CHUNK_OVERLAP = 200

@@ -10,6 +10,30 @@ from typing import Any
 EXIT_OK = 0
 
 
+HINT = "the measuring tools are not installed: pip install 'newsbot[bench]'"
+
+
+def add_commands(commands: Any) -> None:
+    """Offer the measuring commands when the bench extra is installed, else a hint for each.
+
+    Registered as the `harness` entry point of the `newsbot.commands` group (pyproject.toml).
+    """
+    from importlib.util import find_spec
+
+    if all(find_spec(m) for m in ("matplotlib", "langchain_huggingface")):
+        add_parsers(commands)
+        return
+    for name in ("eval", "bench"):
+        stub = commands.add_parser(name, help=f"({HINT})", add_help=False)
+        stub.add_argument("rest", nargs=argparse.REMAINDER)
+        stub.set_defaults(run=lambda _args: missing_extra())
+
+
+def missing_extra() -> int:
+    print(f"newsbot: {HINT}", file=sys.stderr)
+    return 1
+
+
 def add_parsers(commands: Any) -> None:
     """Add the measuring commands: eval, bench, bench-live, eval-support, alerts-eval and
     eval-stories."""
@@ -220,10 +244,10 @@ def run_eval(args: argparse.Namespace) -> int:
         write_outputs,
     )
     from newsbot.harness.noise import KINDS
-    from newsbot.ingest.indexer import Indexer, ingest_lock
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.ingest.indexer import Indexer
+    from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.store import Store
+    from newsbot.store.writer import open_writer
 
     rows = read_rows(args.questions)[: args.limit]
     kinds = [k.strip() for k in args.noise.split(",") if k.strip()]
@@ -232,13 +256,11 @@ def run_eval(args: argparse.Namespace) -> int:
     questions = [to_question(item) for item in (with_noise(rows, kinds) if kinds else rows)]
     settings = RetrievalSettings(data_dir=Path(args.store)) if args.store else RetrievalSettings()
     embedder = settings.embedder()
-    with ingest_lock(settings.data_dir):
-        store = Store(settings, embedder)
+    with open_writer(settings, embedder) as store:
         ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
-    print(
-        f"store {store.location}: {ingested.summary()} ({ingested.seconds:.0f}s)", file=sys.stderr
-    )
-    newsbot = Newsbot(settings, embedder=embedder, store=store)
+        location = store.location
+    print(f"store {location}: {ingested.summary()} ({ingested.seconds:.0f}s)", file=sys.stderr)
+    newsbot = Newsbot(settings, embedder=embedder)
     newsbot.warm_up()
 
     def progress(n: int, row: Any) -> None:

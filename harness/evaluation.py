@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Answer, Turn
 from newsbot.harness.stats import percentile
-from newsbot.retrieval.compose import MAX_BODY_WORDS, strip_markers
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.search import Hit
-from newsbot.retrieval.types import Answer, Turn
+from newsbot.retrieval.answer.extractive import MAX_BODY_WORDS, strip_markers
+from newsbot.retrieval.search.hybrid import Hit
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from newsbot.core.errors import InputError
 from newsbot.ingest.chunking import chunk_article
 from newsbot.ingest.clean import normalise
 from newsbot.ingest.readers.jsonl import TEXT_KEYS, first, to_article
-from newsbot.retrieval.errors import InputError
 
 # Fixed phrases that mark junk, independent of the cleaning rules they measure.
 JUNK_PHRASES = {
@@ -37,7 +37,7 @@ def junk_in(text: str) -> list[str]:
 
 def measure(path: Path, limit: int | None = None) -> dict[str, object]:
     """Chunk every record with and without junk removal; count chunks that carry junk."""
-    from newsbot.retrieval.embeddings import Embedder
+    from newsbot.store.embeddings import Embedder
 
     embedder = Embedder(device="cpu")
     count = embedder.count_tokens

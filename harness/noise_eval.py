@@ -76,10 +76,10 @@ def format_report(report: dict[str, dict[str, Any]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the noise kinds over a questions file against a built store; print and save."""
     from newsbot.harness.evaluation import aliases_from_skips, load_questions
-    from newsbot.ingest.indexer import Indexer, ingest_lock
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.ingest.indexer import Indexer
+    from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.retrieval.store import Store
+    from newsbot.store.writer import open_writer
 
     parser = argparse.ArgumentParser(prog="python -m newsbot.harness.noise_eval")
     parser.add_argument("--questions", required=True)
@@ -94,13 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     questions = load_questions(args.questions)[: args.limit]
     settings = RetrievalSettings(data_dir=Path(args.store))
     embedder = settings.embedder()
-    store = Store(settings, embedder)
     aliases: dict[str, str] = {}
     if args.articles:
-        with ingest_lock(settings.data_dir):
+        with open_writer(settings, embedder) as store:
             ingested = Indexer(store, target_tokens=args.target_tokens).ingest([args.articles])
         aliases = aliases_from_skips(ingested.skips)
-    bot = Newsbot(settings, embedder=embedder, store=store)
+    bot = Newsbot(settings, embedder=embedder)
     bot.warm_up()
     report = noise_report(
         bot,

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from newsbot.ingest.stories import MIN_WORDS, similarity, words
-from newsbot.ingest.stories import shingles as story_shingles
-from newsbot.retrieval.store import Store
+from newsbot.ingest.near_copies import MIN_WORDS, similarity, words
+from newsbot.ingest.near_copies import shingles as story_shingles
+from newsbot.store.chroma_store import Store
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,9 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
 
-def make_copy(record: dict[str, Any], kind: str, n: int, rng: random.Random, donor: str) -> dict:
+def make_copy(
+    record: dict[str, Any], kind: str, n: int, rng: random.Random, donor: str
+) -> dict[str, Any]:
     """A copy of a dev record edited one way, under another outlet, URL and (maybe) day."""
     outlet = OUTLETS[n % len(OUTLETS)]
     paras = _paragraphs(record["text"])
@@ -277,9 +279,10 @@ def run(
 
     Grouping never looks at vectors: a stand-in `embedder` makes the same groups faster.
     """
-    from newsbot.ingest.indexer import Indexer, ingest_lock
+    from newsbot.ingest.indexer import Indexer
     from newsbot.ingest.sources import Problem, iter_articles
     from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.store.writer import open_writer
 
     test = test or build(articles)
     work = Path(workdir or tempfile.mkdtemp(prefix="newsbot-stories-"))
@@ -294,19 +297,18 @@ def run(
     embedder = embedder or settings.embedder()
     reports = []
     started = time.perf_counter()
-    with ingest_lock(settings.data_dir):
-        store = Store(settings, embedder, fresh=True)
-        for path in files:
-            reports.append(Indexer(store).ingest([path]).to_dict())
-    seconds = time.perf_counter() - started
     url_of = {}
     for item in iter_articles([str(p) for p in files]):
         if not isinstance(item, Problem):
             url_of[item[0].id] = item[0].url or ""
     stories = {}
     ids = list(url_of)
-    for start in range(0, len(ids), 200):
-        stories.update(store.stories(ids[start : start + 200]))
+    with open_writer(settings, embedder) as store:
+        for path in files:
+            reports.append(Indexer(store).ingest([path]).to_dict())
+        seconds = time.perf_counter() - started
+        for start in range(0, len(ids), 200):
+            stories.update(store.stories(ids[start : start + 200]))
     predicted = {url_of[aid]: (stories[aid].id if aid in stories else aid) for aid in url_of}
     truth = {u: test.group[u] for u in predicted}
     scores = pair_scores(predicted, truth)

@@ -22,8 +22,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from newsbot.core.sentences import split_sentences
 from newsbot.harness.support_rewrite import corrupt_figure, lower_first, paraphrase
-from newsbot.retrieval.support import (
+from newsbot.retrieval.answer.claim_check import (
     MONTHS,
     STOPWORDS,
     WEEKDAYS,
@@ -31,7 +32,6 @@ from newsbot.retrieval.support import (
     stems,
     verdict,
 )
-from newsbot.retrieval.text import split_sentences
 
 FAITHFUL = ("taken", "paraphrase", "merged")
 CORRUPTED = ("figure", "name", "unrelated", "closest")
@@ -62,9 +62,9 @@ class Item:
 
 def load(path: Path, limit: int = 0) -> list[Doc]:
     """Read an articles .jsonl, cleaned and chunked as ingest does (word counts for tokens)."""
+    from newsbot.core.types import Article
     from newsbot.ingest.chunking import chunk_article
     from newsbot.ingest.clean import normalise
-    from newsbot.retrieval.types import Article
 
     def count(texts: Sequence[str]) -> list[int]:
         return [round(len(t.split()) * 1.3) for t in texts]
@@ -242,7 +242,7 @@ def run(
 ) -> dict[str, Any]:
     """Build the set, score the check at its setting and at others, time it; write report.json."""
     from newsbot.harness.support_measure import answer_cost
-    from newsbot.retrieval import support
+    from newsbot.retrieval.answer import claim_check as support
 
     docs = load(articles)
     items = build(docs, passages, seed)
@@ -277,7 +277,7 @@ def run(
 def measures(docs: list[Doc], items: list[Item], seed: int) -> dict[str, Any]:
     """Compare word overlap with the embedding model's similarity (loads the model)."""
     from newsbot.harness.support_measure import compare, embedding_cost
-    from newsbot.retrieval.embeddings import Embedder
+    from newsbot.store.embeddings import Embedder
 
     embedder = Embedder()
     report = compare(items, embedder)

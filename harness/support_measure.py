@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from newsbot.core.sentences import split_sentences
 from newsbot.harness.support_eval import FAITHFUL, KINDS, Doc, Item, claim_like
 from newsbot.harness.support_rewrite import paraphrase
-from newsbot.retrieval import support
-from newsbot.retrieval.support import (
+from newsbot.retrieval.answer import claim_check as support
+from newsbot.retrieval.answer.claim_check import (
     MIN_OVERLAP,
     Evidence,
     claim_text,
@@ -26,7 +27,6 @@ from newsbot.retrieval.support import (
     stems,
     verdict,
 )
-from newsbot.retrieval.text import split_sentences
 
 LEVELS = (0.3, 0.4, 0.5, 0.6, 0.7)
 

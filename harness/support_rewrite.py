@@ -6,7 +6,7 @@ import random
 import re
 from decimal import Decimal
 
-from newsbot.retrieval.support import URL
+from newsbot.retrieval.answer.claim_check import URL
 
 # Plain-word synonyms a writer might use instead; none changes what the sentence claims.
 SYNONYMS = {

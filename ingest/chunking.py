@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from newsbot.retrieval.store import chunk_id, day_number
-from newsbot.retrieval.text import split_sentences
-from newsbot.retrieval.types import Article, Chunk
+from newsbot.core.calendar import day_number
+from newsbot.core.sentences import split_sentences
+from newsbot.core.types import Article, Chunk
+from newsbot.store.chroma_store import chunk_id
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -76,7 +76,7 @@ def drop_junk_sentences(paragraph: str) -> str:
     lowered = paragraph.lower()
     if not (any(h in lowered for h in _JUNK_HINTS) or _JUNK_HINT_START.match(lowered)):
         return paragraph
-    from newsbot.retrieval.text import split_sentences
+    from newsbot.core.sentences import split_sentences
 
     kept = " ".join(s for s in split_sentences(paragraph) if not is_junk_sentence(s))
     # What is left of a list marker or a label ("1.", "SPORTS:") is not news either.

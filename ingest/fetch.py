@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from newsbot.retrieval.errors import InputError
+from newsbot.core.errors import InputError
 
 log = logging.getLogger(__name__)
 

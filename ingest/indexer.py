@@ -10,23 +10,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsbot.core.calendar import day_number
+from newsbot.core.errors import ConfigError
+from newsbot.core.tokenizer import Tokenizer
+from newsbot.core.types import Article, Chunk
 from newsbot.ingest.chunking import chunk_article
 from newsbot.ingest.fetch import is_url
+from newsbot.ingest.near_copies import CopyMatch, Shingles, StoryMatcher, shingles
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
 from newsbot.ingest.report import IngestReport
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
-from newsbot.ingest.stories import Match, Shingles, StoryMatcher, shingles
-from newsbot.retrieval.embeddings import embedding_text
-from newsbot.retrieval.errors import ConfigError
-from newsbot.retrieval.live import catch_up, ingest_lock, keyword_index
-from newsbot.retrieval.store import Store, StoredArticle, day_number
-from newsbot.retrieval.stories import CopyRecord, story_id
-from newsbot.retrieval.terms import Tokenizer
-from newsbot.retrieval.types import Article, Chunk
+from newsbot.store.chroma_store import Store, StoredArticle
+from newsbot.store.copies import CopyRecord, story_id
+from newsbot.store.embeddings import embedding_text
+from newsbot.store.writer import catch_up, keyword_index
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Indexer", "IngestReport", "Shard", "content_hash", "ingest_lock"]
+__all__ = ["Indexer", "IngestReport", "Shard", "content_hash"]
 
 # Articles whose stored state is looked up in one Chroma query.
 LOOKUP_BATCH = 64
@@ -273,12 +274,12 @@ class Indexer:
         first: str | None,
         sets: Shingles,
         run: _Run,
-    ) -> Match | None:
+    ) -> CopyMatch | None:
         """The story an article joins as a copy; None: it is stored as its own."""
         if run.matcher is None:
             return None
         if first and first in run.story_of:
-            return Match(run.story_of[first], first, 1.0)
+            return CopyMatch(run.story_of[first], first, 1.0)
         if stored:
             # A stored article stays stored when it changes: its copies hang on it.
             return None
@@ -289,7 +290,7 @@ class Indexer:
         article: Article,
         origin: str,
         digest: str,
-        match: Match,
+        match: CopyMatch,
         stored: StoredArticle | None,
         copy: CopyRecord | None,
         run: _Run,

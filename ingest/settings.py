@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from newsbot.ingest.indexer import Indexer
-    from newsbot.retrieval.store import Store
+    from newsbot.store.chroma_store import Store
 
 
 class IngestSettings(BaseSettings):

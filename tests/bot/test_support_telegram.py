@@ -6,8 +6,8 @@ import asyncio
 import threading
 
 from newsbot.bot.telegram import build_application
-from newsbot.retrieval.chain import Newsbot
-from newsbot.retrieval.types import Answer
+from newsbot.core.types import Answer
+from newsbot.retrieval.newsbot import Newsbot
 from tests.bot.test_telegram_delivery import RetrievalStandIn, bot_settings, citation, delivered
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.fake_telegram import FakeTelegram, polling

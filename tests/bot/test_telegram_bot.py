@@ -9,7 +9,7 @@ from pydantic import SecretStr
 
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import build_application
-from newsbot.retrieval.errors import ConfigError
+from newsbot.core.errors import ConfigError
 from tests.support.fake_telegram import FakeTelegram, polling
 
 CUP = "Who scored the winning penalty in the regional cup final?"

@@ -9,6 +9,7 @@ import socket
 import threading
 
 import httpx
+import pytest
 from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -18,8 +19,8 @@ from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import build_application, webhook_options
 from newsbot.bot.telegram_answer import TYPING_EVERY
 from newsbot.bot.telegram_order import PerChatOrder
-from newsbot.retrieval.generative import Final, Token
-from newsbot.retrieval.types import Answer, Citation
+from newsbot.core.types import Answer, Citation
+from newsbot.retrieval.answer.generative import Final, Token
 from tests.support.fake_telegram import FakeTelegram, polling
 
 
@@ -141,6 +142,7 @@ def test_sources_are_paged_with_inline_buttons():
         asyncio.run(polling(build_application(bot_settings(tg), newsbot), body))
 
 
+@pytest.mark.slow  # waits seconds on a real clock by design
 def test_a_burst_of_200_messages_from_20_users_gets_every_reply_in_order():
     newsbot = RetrievalStandIn()
     users = range(1, 21)
@@ -169,6 +171,7 @@ def test_a_burst_of_200_messages_from_20_users_gets_every_reply_in_order():
         assert firsts == expected, f"replies to user {user} lost or out of order"
 
 
+@pytest.mark.slow  # waits seconds on a real clock by design
 def test_typing_is_repeated_while_a_slow_answer_is_made():
     ready = threading.Event()
 
@@ -194,6 +197,7 @@ def test_typing_is_repeated_while_a_slow_answer_is_made():
     assert len(tg.calls_to("sendChatAction")) == 2, "typing stops once the answer is made"
 
 
+@pytest.mark.slow  # waits seconds on a real clock by design
 def test_a_429_with_retry_after_is_honoured():
     newsbot = RetrievalStandIn()
     with FakeTelegram() as tg:
@@ -300,6 +304,7 @@ def test_a_flooded_chat_does_not_stall_the_others():
     assert tg.sent_texts(chat_id=1) == [f"echo m{i}" for i in range(5)]
 
 
+@pytest.mark.slow  # waits seconds on a real clock by design
 def test_a_streamed_answer_is_drafted_then_replaced_by_the_checked_answer():
     words = ["The ", "ferry ", "cost ", "$38.5 million ", "[1]."]
 

@@ -24,8 +24,8 @@ from newsbot.bot.follow_handlers import may_hear
 from newsbot.bot.follows import Follow
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import build_application
-from newsbot.retrieval.chain import Newsbot
-from newsbot.retrieval.live import catch_up
+from newsbot.retrieval.newsbot import Newsbot
+from newsbot.store.writer import catch_up
 from tests.support.fake_telegram import FakeTelegram, polling
 from tests.support.stores import EXAMPLES, ROOT, ingest_into, make_settings
 

@@ -38,7 +38,7 @@ def articles(tmp_path):
 
 
 def fresh_newsbot(data_dir, embedder):
-    from newsbot.retrieval.chain import Newsbot
+    from newsbot.retrieval.newsbot import Newsbot
 
     settings = make_settings(data_dir)
     store, _ = ingest_into(settings, embedder)  # an empty store

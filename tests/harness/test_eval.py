@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 
+from newsbot.core.errors import InputError
+from newsbot.core.types import Answer, Citation, Turn
 from newsbot.harness.evaluation import (
     REQUIRED_KEYS,
     EvalQuestion,
@@ -23,8 +25,6 @@ from newsbot.harness.evaluation import (
     run_questions,
     summarize,
 )
-from newsbot.retrieval.errors import InputError
-from newsbot.retrieval.types import Answer, Citation, Turn
 from tests.support.stores import SHARED
 
 

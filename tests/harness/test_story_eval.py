@@ -6,7 +6,7 @@ import json
 import random
 
 from newsbot.harness import story_eval
-from newsbot.ingest.stories import is_copy, shingles
+from newsbot.ingest.near_copies import is_copy, shingles
 from tests.support.stores import EXAMPLES
 
 

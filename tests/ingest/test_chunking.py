@@ -1,9 +1,9 @@
 """Chunks follow sentence boundaries and fit the model's window, counted by its tokenizer."""
 
+from newsbot.core.sentences import split_sentences
+from newsbot.core.types import Article
 from newsbot.ingest.chunking import chunk_article
-from newsbot.retrieval.embeddings import embedding_text
-from newsbot.retrieval.text import split_sentences
-from newsbot.retrieval.types import Article
+from newsbot.store.embeddings import embedding_text
 
 
 def test_sentences_split_but_abbreviations_kept():

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.ingest.indexer import content_hash, ingest_lock
+from newsbot.ingest.indexer import content_hash
 from newsbot.ingest.sources import Problem, iter_articles
+from newsbot.store.writer import ingest_lock
 from tests.support.stores import ROOT
 
 # Each test runs a real `newsbot ingest` in a child process, which loads the model.
@@ -106,8 +107,8 @@ def chroma_rows(data_dir: Path) -> list[tuple[str, dict]]:
 
 def assert_keyword_index_matches(data_dir: Path, rows: list[tuple[str, dict]]) -> None:
     """The keyword index holds exactly Chroma's chunks, each with the version Chroma holds."""
-    from newsbot.retrieval.keyword import FOLDER, KeywordIndex
-    from newsbot.retrieval.terms import Tokenizer
+    from newsbot.core.tokenizer import Tokenizer
+    from newsbot.store.keyword_index import FOLDER, KeywordIndex
 
     view = KeywordIndex(data_dir / FOLDER, Tokenizer()).view()
     held = {

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsbot.ingest.dates import parse_date
+from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import ReadOptions, article_id
 from newsbot.ingest.sources import Problem, iter_articles
 

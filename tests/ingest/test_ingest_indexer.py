@@ -13,7 +13,7 @@ from newsbot.ingest import indexer
 from newsbot.ingest.indexer import Indexer
 from newsbot.ingest.readers import ReadOptions
 from newsbot.ingest.watch import watch
-from newsbot.retrieval.store import Store
+from newsbot.store.chroma_store import Store
 from tests.support.stores import make_settings
 
 TOPICS = ["ferry", "library", "bridge", "orchard", "stadium", "tramway"]
@@ -236,7 +236,7 @@ def test_half_replaced_article_from_a_crash_is_repaired(tmp_path, hashing_embedd
     from newsbot.ingest.chunking import chunk_article
     from newsbot.ingest.indexer import content_hash
     from newsbot.ingest.sources import iter_articles
-    from newsbot.retrieval.embeddings import embedding_text
+    from newsbot.store.embeddings import embedding_text
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from newsbot.retrieval.alerts import StoryLog, leads_with
-from newsbot.retrieval.live import catch_up
-from newsbot.retrieval.search import HybridSearcher
+from newsbot.retrieval.alerts import leads_with
+from newsbot.retrieval.search.hybrid import HybridSearcher
+from newsbot.store.story_log import StoryLog
+from newsbot.store.writer import catch_up
 from tests.support.stores import EXAMPLES, ingest_into, make_settings
 
 
@@ -29,12 +30,12 @@ def test_the_log_goes_only_as_far_as_it_is_told(tmp_path, hashing_embedder):
         settings, hashing_embedder, EXAMPLES / "01_harbor-city-electric-ferries.txt"
     )
     stories = StoryLog(settings.data_dir)
-    assert stories.catch_up(store, store.feed.length()) == 0  # the first one: old news
+    assert stories.read_feed(store, store.feed.length()) == 0  # the first one: old news
     assert stories.last_seq() == 1 and stories.since(0)[0].lead.source == "Harbor City Gazette"
     ingest_into(settings, hashing_embedder, EXAMPLES / "02_millbrook-budget-vote.txt")
     at = store.feed.length()
     ingest_into(settings, hashing_embedder, EXAMPLES / "03_lake-tarrow-algae-bloom.txt")
-    assert stories.catch_up(store, at) == 1  # not the article written past `at`
+    assert stories.read_feed(store, at) == 1  # not the article written past `at`
     assert [s.lead.source for s in stories.since(1)] == ["Millbrook Herald"]
-    assert stories.catch_up(store, store.feed.length()) == 1
+    assert stories.read_feed(store, store.feed.length()) == 1
     assert StoryLog(settings.data_dir).cursor() == store.feed.length()

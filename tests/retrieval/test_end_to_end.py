@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsbot.retrieval.chain import Newsbot
+from newsbot.retrieval.newsbot import Newsbot
 from tests.support.stores import EXAMPLES, SHARED, ingest_into, make_settings
 
 

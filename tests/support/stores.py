@@ -24,7 +24,7 @@ def make_settings(data_dir: Path, **overrides):
 
 def ingest_into(settings, embedder, *paths):
     from newsbot.ingest.indexer import Indexer
-    from newsbot.retrieval.store import Store
+    from newsbot.store.chroma_store import Store
 
     store = Store(settings, embedder)
     report = Indexer(store).ingest([str(p) for p in paths])

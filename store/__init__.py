@@ -1,0 +1,42 @@
+"""The shared kernel: Chroma, the embedding model, the keyword index, the feed, the write path.
+
+Package-level names load their modules on first use, so `newsbot --help` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsbot.store.freshness import refresh_vectors
+    from newsbot.store.sqlite_file import SqliteFile
+    from newsbot.store.story_log import LoggedStory, StoryLog
+    from newsbot.store.writer import keyword_index, open_writer, reindex
+
+_HOMES = {
+    "LoggedStory": "newsbot.store.story_log",
+    "SqliteFile": "newsbot.store.sqlite_file",
+    "StoryLog": "newsbot.store.story_log",
+    "keyword_index": "newsbot.store.writer",
+    "open_writer": "newsbot.store.writer",
+    "refresh_vectors": "newsbot.store.freshness",
+    "reindex": "newsbot.store.writer",
+}
+__all__ = [
+    "LoggedStory",
+    "SqliteFile",
+    "StoryLog",
+    "keyword_index",
+    "open_writer",
+    "refresh_vectors",
+    "reindex",
+]
+
+
+def __getattr__(name: str) -> object:
+    """Import a package-level name from the module that defines it, on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -1,0 +1,104 @@
+"""The extractive composer's small parts: what a question asks for, and how a long sentence
+is cut without losing it."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.retrieval.answer.extractive import shorten
+from newsbot.retrieval.question.answer_kinds import (
+    WORD,
+    answer_kind,
+    dates_named,
+    holds_kind,
+    is_kind_word,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many ferries does Gull Bay run?", "number"),
+        ("When will the bridge open?", "date"),
+        ("Which country bought the ferries?", "place"),
+        ("Who runs the harbour authority?", "name"),
+        ("The ferries are:", None),
+        # The last sentence is the question; its first question word counts.
+        ("When she retired, the mayor left two dogs. Who will care for them?", "name"),
+        ("He was sent from which country to the UK when he was eight?", "place"),
+        # "How many" always asks for a number, even after a clause's "which".
+        ("After a search during which police got how many calls?", "number"),
+        # Abbreviations do not end the question's sentence.
+        ("What share of adults backed Roe v. Wade?", "number"),
+        # A score or a vote is two numbers, a rank an ordinal.
+        ("What was the final score?", "score"),
+        ("What was the vote on the budget?", "score"),
+        ("What rank did the school reach?", "rank"),
+        ("How hot did it get in Kessler Valley?", "number"),
+    ],
+)
+def test_answer_kind(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_a_cut_sentence_keeps_the_number_next_to_the_question_words():
+    question = "How many fires have there been in England and Wales since the start of the year?"
+    sentence = (
+        "Officials said on Tuesday that 420 fires had burned across England and Wales since "
+        "the start of the year, far more than they had expected when the season began, "
+        "as in 2019."
+    )
+    q_words = {w.lower() for w in WORD.findall(question)}
+    focus_words = {"fires", "england", "wales", "start", "year"}
+
+    def focus(word: str) -> bool:
+        return word.lower().strip(",.") in focus_words
+
+    def keep(word: str) -> bool:
+        return is_kind_word(word, "number", q_words)
+
+    cut = shorten(sentence, focus, 12, keep)
+    assert cut == "… 420 fires had burned across England and Wales since the start of …"
+    # Without the kind of answer to keep, the window centres on the question's words.
+    assert "420" not in shorten(sentence, focus, 12)
+
+
+def test_a_score_is_two_numbers_and_a_rank_an_ordinal():
+    assert is_kind_word("2-1", "score", set()) and not is_kind_word("11,400", "score", set())
+    assert is_kind_word("2nd", "rank", set()) and not is_kind_word("2021", "rank", set())
+
+
+def test_a_reason_may_be_a_purpose():
+    words = {w.lower() for w in WORD.findall("Why did the team move to Kessler Valley?")}
+    assert holds_kind("They moved to Kessler Valley to train at altitude.", "reason", words)
+    assert holds_kind("It paid them as part of a study.", "reason", words)
+    # "to" before a place or a thing is no purpose.
+    assert not holds_kind("They moved to Kessler Valley to the north.", "reason", words)
+
+
+def test_a_sentence_quoted_again_is_cut_from_the_new_answer():
+    sentence = (
+        "The family of the new chairman of the board emigrated to the country from East "
+        "Africa in the 1970s, the mayor said."
+    )
+    q_words = {w.lower() for w in WORD.findall("Where did the chairman's family emigrate from?")}
+
+    def focus(word: str) -> bool:
+        return word.lower().strip(",.") in {"family", "chairman", "emigrated"}
+
+    def keep(word: str) -> bool:
+        return is_kind_word(word, "place", q_words)
+
+    # The window holds the whole answer, from just before its first word.
+    cut = shorten(sentence, focus, 8, keep, from_answer=True)
+    assert "East Africa" in cut
+    assert cut.startswith("… country from East")
+
+
+def test_the_days_and_years_a_question_names():
+    assert dates_named("How big was the fire on Thursday, and in May 2021?") == [
+        "Thursday",
+        "May",
+        "2021",
+    ]
+    assert dates_named("What may happen this week?") == []
