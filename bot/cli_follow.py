@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from newsbot.bot.cli_common import open_newsbot, parse_day
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -35,16 +37,8 @@ def add_parsers(commands: Subcommands) -> None:
     digest.set_defaults(run=run_digest)
 
 
-def parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2024-05-14") from error
-
-
 def run_follow(args: argparse.Namespace) -> int:
     from newsbot.bot.alerting import current_seq, open_state
-    from newsbot.bot.cli import open_newsbot
     from newsbot.bot.follows import CLI_CHAT, FollowError
     from newsbot.bot.settings import BotSettings
 
@@ -72,7 +66,6 @@ def run_follow(args: argparse.Namespace) -> int:
 
 def run_alerts(args: argparse.Namespace) -> int:
     from newsbot.bot.alerting import CLI_PASS, alert_pass, open_state
-    from newsbot.bot.cli import open_newsbot
     from newsbot.bot.settings import BotSettings
 
     newsbot = open_newsbot()
@@ -89,7 +82,6 @@ def run_alerts(args: argparse.Namespace) -> int:
 
 def run_digest(args: argparse.Namespace) -> int:
     from newsbot.bot.alerting import digest, digest_lines, open_state
-    from newsbot.bot.cli import open_newsbot
     from newsbot.bot.follows import CLI_CHAT
     from newsbot.bot.settings import BotSettings
 

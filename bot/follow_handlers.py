@@ -9,9 +9,9 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from telegram import Chat, Update, User
+from telegram import Bot, Chat, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -172,7 +172,7 @@ class AlertLoop:
         self.allowed = may_hear(access)
         self.task: asyncio.Task[None] | None = None
 
-    def start(self, bot: Any) -> None:
+    def start(self, bot: Bot) -> None:
         if self.task is None:
             self.task = asyncio.create_task(self.run(bot), name="newsbot-alerts")
 
@@ -183,7 +183,7 @@ class AlertLoop:
                 await self.task
             self.task = None
 
-    async def run(self, bot: Any) -> None:
+    async def run(self, bot: Bot) -> None:
         while True:
             try:
                 await self.tick(bot)
@@ -193,7 +193,7 @@ class AlertLoop:
                 log.exception("alert pass failed; trying again")
             await asyncio.sleep(self.settings.alert_interval)
 
-    async def tick(self, bot: Any) -> None:
+    async def tick(self, bot: Bot) -> None:
         """Queue the alerts new stories owe, then send the queue."""
         await asyncio.to_thread(
             alert_pass,

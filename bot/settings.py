@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -60,7 +60,7 @@ class BotSettings(BaseSettings):
         mode="before",
     )
     @classmethod
-    def split_commas(cls, value: Any) -> Any:
+    def split_commas(cls, value: object) -> object:
         """Split a comma-separated string into its trimmed, non-empty items."""
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from newsbot.core.calendar import MONTH_ABBREVIATIONS
+
+_MONTH_ABBREVIATIONS = "|".join(short for shorts in MONTH_ABBREVIATIONS for short in shorts)
 _ABBREVIATIONS = (
     "mr|mrs|ms|dr|prof|sr|jr|st|mt|gen|gov|sen|rep|lt|col|sgt|capt|inc|corp|ltd|co|no|vs|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|u\\.s|u\\.k|e\\.g|i\\.e|etc|al"
+    f"{_MONTH_ABBREVIATIONS}|u\\.s|u\\.k|e\\.g|i\\.e|etc|al"
 )
 # End of a sentence: . ! ? (and closing quotes) followed by space and a capital, digit or quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -87,7 +88,7 @@ class Copy:
         }
 
     @classmethod
-    def listed(cls, value: Any) -> tuple[Copy, ...]:
+    def listed(cls, value: Iterable[Copy | Mapping[str, Any]] | None) -> tuple[Copy, ...]:
         """Read the copies a hit's metadata carries under "also" (none when absent)."""
         return tuple(v if isinstance(v, Copy) else cls(**v) for v in value or ())
 

@@ -102,7 +102,7 @@ def synthetic_articles(n_chunks: int, today: date, seed: int = 5) -> Iterator[li
     """Yield articles of 2-8 chunks (Chunk lists, as ingest stores them) until n_chunks."""
     from newsbot.core.calendar import day_number
     from newsbot.core.types import Chunk
-    from newsbot.store.chroma_store import chunk_id
+    from newsbot.store.chroma_rows import chunk_id
 
     rng = random.Random(seed)
     people = names(rng, max(200, n_chunks // 20))

@@ -143,7 +143,7 @@ def task_serve(config: dict[str, Any]) -> dict[str, Any]:
     """Answer every question warm, timing retrieval and composition apart; hit@5 alongside."""
     from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
-    from newsbot.store.keyword_index import rebuild
+    from newsbot.store.keyword_writer import rebuild
 
     settings = RetrievalSettings(_env_file=None, data_dir=Path(config["data_dir"]), chroma_url="")
     embedder = make_embedder(config, bulk=False)  # a serving process embeds questions only

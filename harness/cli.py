@@ -270,7 +270,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from newsbot.harness.story_eval import story_aliases
 
     # A gold article stored as a copy of another outlet's is found as that one.
-    aliases = {**aliases_from_skips(ingested.skips), **story_aliases(store)}
+    aliases = {**aliases_from_skips(ingested.skips), **story_aliases(newsbot.store)}
     answered = run_questions(newsbot, questions, on_row=progress, aliases=aliases)
     report = {
         "articles": args.articles,

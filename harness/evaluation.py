@@ -17,12 +17,15 @@ from typing import Any, Protocol
 from newsbot.core.errors import InputError
 from newsbot.core.types import Answer, Turn
 from newsbot.harness.stats import percentile
-from newsbot.retrieval.answer.extractive import MAX_BODY_WORDS, strip_markers
+from newsbot.retrieval.answer.params import MAX_BODY_WORDS
+from newsbot.retrieval.answer.quotes import strip_markers
 from newsbot.retrieval.search.hybrid import Hit
 
 log = logging.getLogger(__name__)
 
 DEPTH = 10
+# "Answer first": the gold answer within this many words of the body's start.
+EARLY_WORDS = 25
 REQUIRED_KEYS = {
     "n_questions",
     "n_with_gold",
@@ -31,6 +34,7 @@ REQUIRED_KEYS = {
     "hit_at_10",
     "mrr_at_10",
     "answer_found",
+    "answer_found_first_25_words",
     "answer_exact",
     "refusal_rate",
     "latency_p50_ms",
@@ -91,6 +95,7 @@ class Row:
     gold_cited: bool = False
     found: bool = False
     found_words: bool = False
+    found_early: bool = False
     exact: bool = False
     body_words: int = 0
     latency_ms: float = 0.0
@@ -193,6 +198,16 @@ def answer_found(gold: str, body: str, max_words: int = MAX_BODY_WORDS) -> bool:
     return bool(needle) and needle in normalize(body)
 
 
+def answer_found_early(
+    gold: str, body: str, first: int = EARLY_WORDS, max_words: int = MAX_BODY_WORDS
+) -> bool:
+    """Say whether the gold answer lies within the body's first words: what a reader sees first."""
+    if len(body.split()) > max_words:
+        return False
+    needle = normalize(gold)
+    return bool(needle) and needle in normalize(" ".join(body.split()[:first]))
+
+
 def answer_found_words(gold: str, body: str, max_words: int = MAX_BODY_WORDS) -> bool:
     """The stricter reading: the gold answer occurs as whole words ("6" is not in "2016")."""
     if len(body.split()) > max_words:
@@ -258,6 +273,7 @@ def _ask(
         gold_cited=not answer.refused and bool(gold & set(cited)),
         found=bool(expected) and answer_found(expected, body),
         found_words=bool(expected) and answer_found_words(expected, body),
+        found_early=bool(expected) and answer_found_early(expected, body),
         exact=bool(expected) and normalize(expected) == normalize(body),
         body_words=len(body.split()),
         latency_ms=round(latency, 1),
@@ -293,6 +309,7 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
         "mrr_at_10": _mean(1 / r.gold_rank if r.gold_rank else 0.0 for r in gold),
         "gold_cited": _mean(r.gold_cited for r in gold),
         "answer_found": _mean(r.found for r in answered),
+        "answer_found_first_25_words": _mean(r.found_early for r in answered),
         "answer_found_with_gold": _mean(r.found for r in gold if r.gold_answer),
         "answer_found_whole_words": _mean(r.found_words for r in answered),
         "answer_exact": _mean(r.exact for r in answered),
@@ -434,6 +451,7 @@ GROUP_COLUMNS = {
     "hit_at_5": "hit@5",
     "mrr_at_10": "MRR@10",
     "answer_found": "found",
+    "answer_found_first_25_words": "first 25",
     "refusal_rate_with_gold": "refused gold",
     "refusal_rate_without_gold": "refused none",
 }

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from newsbot.core.calendar import day_number
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Article, Chunk
-from newsbot.store.chroma_store import chunk_id
+from newsbot.store.chroma_rows import chunk_id
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 

@@ -6,15 +6,15 @@ import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-_MONTHS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-    "july|august|september|october|november|december"
-)
+from newsbot.core.calendar import MONTH_WORDS, WEEKDAYS
+
+# A weekday as news shortens it or not: "Tue", "Tues", "Tuesday".
+_WEEKDAY = rf"(?:{'|'.join(day[:3] for day in WEEKDAYS)})[a-z]*"
 # A line that is nothing but a date, in the forms articles print under their body.
 DATE_LINE = re.compile(
-    rf"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"^\s*(?:{_WEEKDAY},?\s+)?"
+    rf"(?:(?:{MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_WORDS})\.?,?\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:[T ][\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)\s*$",
     re.IGNORECASE,
 )
@@ -38,7 +38,7 @@ def parse_date(value: object) -> date | None:
     except (TypeError, ValueError, IndexError):
         pass
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " "))
-    cleaned = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+", "", cleaned, flags=re.I)
+    cleaned = re.sub(rf"^{_WEEKDAY}\s+", "", cleaned, flags=re.I)
     cleaned = re.sub(r"\.", "", " ".join(cleaned.split()))
     cleaned = re.sub(r"\bsept\b", "Sep", cleaned, flags=re.I)  # strptime knows only "Sep"
     for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y"):

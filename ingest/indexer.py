@@ -20,7 +20,8 @@ from newsbot.ingest.near_copies import CopyMatch, Shingles, StoryMatcher, shingl
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions
 from newsbot.ingest.report import IngestReport
 from newsbot.ingest.sources import Problem, iter_articles, origin_of
-from newsbot.store.chroma_store import Store, StoredArticle
+from newsbot.store.chroma_rows import StoredArticle
+from newsbot.store.chroma_store import Store
 from newsbot.store.copies import CopyRecord, story_id
 from newsbot.store.embeddings import embedding_text
 from newsbot.store.writer import catch_up, keyword_index

@@ -13,7 +13,6 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -22,7 +21,7 @@ from newsbot.core.calendar import UNKNOWN_DAY
 from newsbot.core.tokenizer import Tokenizer
 from newsbot.store.chroma_store import Store
 from newsbot.store.copies import story_id
-from newsbot.store.keyword_index import KeywordView
+from newsbot.store.keyword_view import KeywordView
 
 __all__ = ["CopyMatch", "Shingles", "StoryMatcher", "is_copy", "shingles", "similarity"]
 
@@ -217,7 +216,7 @@ def _same(value: int) -> int:
 
 
 @functools.cache
-def _permutations() -> Any:
+def _permutations() -> tuple[tuple[np.ndarray, np.ndarray], str]:
     """Drawn once: a MinHash draws its permutations afresh unless given them."""
     drawn = MinHash(num_perm=NUM_PERM)
     return drawn.permutations, drawn.scheme

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsbot.core.types import Answer
-from newsbot.retrieval.question.chat import read_question
+from newsbot.retrieval.question.spelling import read_question
 from newsbot.retrieval.search.hybrid import Hit
 from newsbot.store.story_log import LoggedStory
 

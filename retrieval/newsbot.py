@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,9 +13,10 @@ from newsbot.core.date_window import DateWindow
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.extractive import Composer, ExtractiveComposer
-from newsbot.retrieval.question.chat import not_english, read_question
 from newsbot.retrieval.question.date_windows import resolve_dates, without_dates
 from newsbot.retrieval.question.followups import changes_subject, condense, without_repeats
+from newsbot.retrieval.question.language import not_english
+from newsbot.retrieval.question.spelling import read_question
 from newsbot.retrieval.search.hybrid import Hit, HybridSearcher
 from newsbot.retrieval.search.retriever import NewsRetriever, to_hit
 from newsbot.retrieval.settings import RetrievalSettings
@@ -24,6 +25,7 @@ from newsbot.store.embeddings import Embedder
 from newsbot.store.writer import ensure_index
 
 if TYPE_CHECKING:
+    from newsbot.retrieval.answer.generative import Event
     from newsbot.store.freshness import Freshness
 
 log = logging.getLogger(__name__)
@@ -186,7 +188,9 @@ class Newsbot:
             "store": self.store.location,
         }
 
-    def stream(self, question: str, history: Sequence[Turn] = (), as_of: date | None = None) -> Any:
+    def stream(
+        self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
+    ) -> Iterator[Event]:
         """Answer as `answer` does, yielding Token events as the model writes, then a Final."""
         from newsbot.retrieval.answer.generative import Final, stream_composed
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsbot.core.errors import StoreError
+from newsbot.store.chroma_client import included
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.types import PyEmbedding
 
 SUFFIX = "-changes"
 PAGE = 1000
@@ -38,7 +43,7 @@ class Change:
 class ChangeFeed:
     """The `<collection>-changes` collection beside a store's collection."""
 
-    def __init__(self, client: Any, collection: str):
+    def __init__(self, client: ClientAPI, collection: str):
         self.name = collection + SUFFIX
         try:
             # Records carry no meaning in their vectors: a one-number dummy keeps them tiny.
@@ -56,10 +61,11 @@ class ChangeFeed:
             raise StoreError(f"cannot read the change feed {self.name!r}: {error}") from error
 
     def _append(self, op: str, batch: str, article_ids: Sequence[str]) -> None:
+        dummy: list[PyEmbedding] = [[1.0]]
         try:
             self.collection.add(
                 ids=[f"{batch}:{op}"],
-                embeddings=[[1.0]],
+                embeddings=dummy,
                 documents=[json.dumps(list(article_ids))],
                 metadatas=[{"op": op, "batch": batch, "ts": time.time()}],
             )
@@ -89,13 +95,14 @@ class ChangeFeed:
                 raise StoreError(f"cannot read the change feed {self.name!r}: {error}") from error
             if not page["ids"]:
                 return
-            for text, meta in zip(page["documents"], page["metadatas"], strict=True):
-                meta = meta or {}
+            documents, metadatas = included(page["documents"]), included(page["metadatas"])
+            for text, meta in zip(documents, metadatas, strict=True):
+                fields: Mapping[str, Any] = meta or {}
                 yield Change(
                     position=position,
-                    op=str(meta.get("op", "")),
-                    batch=str(meta.get("batch", "")),
+                    op=str(fields.get("op", "")),
+                    batch=str(fields.get("batch", "")),
                     article_ids=tuple(json.loads(text or "[]")),
-                    ts=float(meta.get("ts", 0.0)),
+                    ts=float(fields.get("ts", 0.0)),
                 )
                 position += 1

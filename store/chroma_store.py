@@ -1,4 +1,4 @@
-"""The one place that opens Chroma: collection name, metadata keys and the chunk id scheme."""
+"""The article store: one Chroma collection of chunks with their vectors, feed and copies."""
 
 from __future__ import annotations
 
@@ -6,21 +6,32 @@ import fcntl
 import gc
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from newsbot.core.errors import StoreError
 from newsbot.core.types import Chunk, Story
 from newsbot.store.change_feed import ChangeFeed
-from newsbot.store.copies import CopyBook, CopyRecord, lookup, story_id
+from newsbot.store.chroma_client import (
+    forget_system,
+    included,
+    open_client,
+    stop_client,
+    store_errors,
+)
+from newsbot.store.chroma_rows import StoredArticle, chunk_id, of_articles, summarise, to_chunk
+from newsbot.store.copies import CopyBook, CopyRecord, lookup
 from newsbot.store.embeddings import Embedder, chroma_embedding_function
 from newsbot.store.settings import StoreSettings
 from newsbot.store.vector_overlay import VectorOverlay, merged
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import Where
 
 log = logging.getLogger(__name__)
 
@@ -29,65 +40,6 @@ PAGE = 2000
 # the stamp existed hold fp32 vectors of whichever model built them.
 VECTOR_SPACE_KEY = "newsbot:vector_space"
 LEGACY_VECTOR_SPACE = "unstamped:fp32"
-
-
-def chunk_id(article_id: str, position: int) -> str:
-    return f"{article_id}:{position}"
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """What the store knows of an article: enough to decide whether to re-embed it."""
-
-    article_id: str
-    content_hash: str
-    n_chunks: int
-    origin: str
-    complete: bool
-    story: str = ""
-
-
-@contextmanager
-def store_errors(action: str, where: str) -> Iterator[None]:
-    """Turn Chroma's and the HTTP client's failures into one actionable StoreError."""
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as error:
-        raise StoreError(f"cannot {action} the article store at {where}: {error}") from error
-
-
-def open_client(settings: StoreSettings, fresh: bool = False) -> Any:
-    """Open the embedded store under data_dir, or a `chroma run` server when a URL is set.
-
-    Chroma shares one embedded System per path within a process, and that System's vector
-    index never sees other processes' writes. `fresh` opens a System of its own, as of now;
-    clients opened earlier keep the one they had.
-    """
-    import chromadb
-    from chromadb.api.shared_system_client import SharedSystemClient
-    from chromadb.config import Settings
-
-    chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    try:
-        if settings.chroma_server:
-            url = urlparse(settings.chroma_server)
-            return chromadb.HttpClient(
-                host=url.hostname or "localhost",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        if fresh:
-            with SharedSystemClient._refcount_lock:
-                SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
-                SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_dir), None)
-        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-    except Exception as error:
-        where = settings.chroma_server or settings.chroma_dir
-        raise StoreError(f"cannot open the article store at {where}: {error}") from error
 
 
 class Store:
@@ -99,18 +51,20 @@ class Store:
         self.embedder = embedder
         # A reopen holds this while it swaps the handles: searches wait for the new ones.
         self._lock = threading.Lock()
+        self._client: ClientAPI | None
         self._feed: ChangeFeed | None
+        self._collection: Collection | None
         self._client, self._feed, self._collection, self.opened_at = self._open(fresh)
         self.check_vector_space()
         self._stale = False
         # The System this Store opened for itself (fresh), stopped when the Store closes.
-        self._own = self._client if fresh and self.embedded else None
+        self._own: ClientAPI | None = self._client if fresh and self.embedded else None
         # Embedded only: vectors of articles other processes changed since the index loaded.
         self.overlay = VectorOverlay()
         self.vectors_at = self.opened_at
         self._copies: CopyBook | None = None
 
-    def _open(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
+    def _open(self, fresh: bool) -> tuple[ClientAPI, ChangeFeed, Collection, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
         if not self.embedded:
             return self._open_now(fresh)
@@ -124,7 +78,7 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _open_now(self, fresh: bool) -> tuple[Any, ChangeFeed, Any, int]:
+    def _open_now(self, fresh: bool) -> tuple[ClientAPI, ChangeFeed, Collection, int]:
         client = open_client(self.settings, fresh)
         feed = ChangeFeed(client, self.settings.collection)
         opened_at = feed.length()
@@ -168,12 +122,14 @@ class Store:
         if not self.embedded:
             return
         with self._lock:
+            if self._client is None:  # an earlier reopen failed part way
+                raise StoreError(f"the article store at {self.location} could not be reopened")
             forget_system(self._client)
             self._client = self._feed = self._collection = self._own = self._copies = None
             gc.collect()  # the old System lives in reference cycles
             client, feed, collection, opened_at = self._open(fresh=True)
             # Load the vector index now, not in the next question.
-            probe = np.zeros(self.embedder.dimensions, dtype=np.float32)
+            probe: np.ndarray = np.zeros(self.embedder.dimensions, dtype=np.float32)
             probe[0] = 1.0
             with store_errors("search", self.location):
                 if collection.count():
@@ -182,14 +138,14 @@ class Store:
             self._own, self.opened_at = client, opened_at
             self.cover(VectorOverlay(), opened_at)
 
-    def _handles(self) -> tuple[Any, ChangeFeed, Any]:
+    def _handles(self) -> tuple[ClientAPI, ChangeFeed, Collection]:
         with self._lock:
-            if self._collection is None or self._feed is None:
+            if self._client is None or self._feed is None or self._collection is None:
                 raise StoreError(f"the article store at {self.location} could not be reopened")
             return self._client, self._feed, self._collection
 
     @property
-    def client(self) -> Any:
+    def client(self) -> ClientAPI:
         return self._handles()[0]
 
     @property
@@ -197,7 +153,7 @@ class Store:
         return self._handles()[1]
 
     @property
-    def collection(self) -> Any:
+    def collection(self) -> Collection:
         return self._handles()[2]
 
     def close(self) -> None:
@@ -315,10 +271,10 @@ class Store:
             return found
         with store_errors("read", self.location):
             page = self.collection.get(
-                where={"article_id": {"$in": list(article_ids)}},
-                include=["documents", "metadatas"],
+                where=of_articles(article_ids), include=["documents", "metadatas"]
             )
-        for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+        documents, metadatas = included(page["documents"]), included(page["metadatas"])
+        for cid, text, meta in zip(page["ids"], documents, metadatas, strict=True):
             chunk = to_chunk(cid, text, meta)
             found.setdefault(chunk.article_id, []).append(chunk)
         for chunks in found.values():
@@ -330,12 +286,11 @@ class Store:
         if not article_ids:
             return {}
         with store_errors("read", self.location):
-            page = self.collection.get(
-                where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"]
-            )
-        return summarise(page["metadatas"])
+            page = self.collection.get(where=of_articles(article_ids), include=["metadatas"])
+        metadatas = included(page["metadatas"])
+        return summarise(metadatas)
 
-    def iter_metadata(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def iter_metadata(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """Yield (chunk id, metadata) of every chunk, page by page."""
         offset = 0
         while True:
@@ -344,7 +299,7 @@ class Store:
             ids = page["ids"]
             if not ids:
                 return
-            yield from zip(ids, page["metadatas"], strict=True)
+            yield from zip(ids, included(page["metadatas"]), strict=True)
             offset += len(ids)
 
     def iter_chunks(self) -> Iterator[Chunk]:
@@ -357,7 +312,8 @@ class Store:
             ids = page["ids"]
             if not ids:
                 return
-            for cid, text, meta in zip(ids, page["documents"], page["metadatas"], strict=True):
+            documents, metadatas = included(page["documents"]), included(page["metadatas"])
+            for cid, text, meta in zip(ids, documents, metadatas, strict=True):
                 yield to_chunk(cid, text, meta)
             offset += len(ids)
 
@@ -411,7 +367,7 @@ class Store:
             return self._skip_until_reopened(error)
         return [
             (cid, 1.0 - float(dist))
-            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+            for cid, dist in zip(result["ids"][0], included(result["distances"])[0], strict=True)
         ]
 
     def _skip_until_reopened(self, error: StoreError) -> list[Any]:
@@ -426,16 +382,15 @@ class Store:
             return []
         with store_errors("read", self.location):
             page = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        documents, metadatas = included(page["documents"]), included(page["metadatas"])
         found = {
             cid: to_chunk(cid, text, meta)
-            for cid, text, meta in zip(
-                page["ids"], page["documents"], page["metadatas"], strict=True
-            )
+            for cid, text, meta in zip(page["ids"], documents, metadatas, strict=True)
         }
         return [found[cid] for cid in ids if cid in found]
 
     def query(
-        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
+        self, embedding: np.ndarray, k: int, where: Where | None = None
     ) -> list[tuple[Chunk, float]]:
         """Return the k nearest chunks with cosine similarity (1 is identical)."""
         if k <= 0 or self.count() == 0:
@@ -457,16 +412,16 @@ class Store:
         out = []
         for cid, text, meta, dist in zip(
             result["ids"][0],
-            result["documents"][0],
-            result["metadatas"][0],
-            result["distances"][0],
+            included(result["documents"])[0],
+            included(result["metadatas"])[0],
+            included(result["distances"])[0],
             strict=True,
         ):
             out.append((to_chunk(cid, text, meta), 1.0 - float(dist)))
         return out
 
     def _query_covered(
-        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None
+        self, embedding: np.ndarray, k: int, where: Where | None
     ) -> list[tuple[Chunk, float]]:
         """`query` beside an overlay: Chroma's loaded index lacks ids its filter would return."""
         among: Sequence[str] | None = None
@@ -476,59 +431,3 @@ class Store:
         found = self.nearest(embedding, k, among)
         chunks = {c.id: c for c in self.get_chunks([cid for cid, _ in found])}
         return [(chunks[cid], sim) for cid, sim in found if cid in chunks]
-
-
-def forget_system(client: Any) -> None:
-    """Drop Chroma's process-wide reference to a client's System, so it is freed with the client."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    server = client._server  # the System's API, bound when the client was made
-    with SharedSystemClient._refcount_lock:
-        registry = SharedSystemClient._identifier_to_system
-        for key, system in list(registry.items()):
-            if any(part is server for part in system._instances.values()):
-                registry.pop(key, None)
-                SharedSystemClient._identifier_to_refcount.pop(key, None)
-
-
-def stop_client(client: Any) -> None:
-    """Free a fresh embedded client's System (its vector index in memory) once it is unused."""
-    import contextlib
-
-    forget_system(client)
-    with contextlib.suppress(Exception):
-        client._server.stop()
-
-
-def summarise(metadatas: Iterable[dict[str, Any] | None]) -> dict[str, StoredArticle]:
-    """Group chunk metadata by article; complete only if positions 0..n-1 share one hash."""
-    hashes: dict[str, set[str]] = {}
-    positions: dict[str, set[int]] = {}
-    expected: dict[str, int] = {}
-    origins: dict[str, str] = {}
-    stories: dict[str, str] = {}
-    for meta in metadatas:
-        meta = meta or {}
-        aid = str(meta.get("article_id", ""))
-        hashes.setdefault(aid, set()).add(str(meta.get("content_hash", "")))
-        positions.setdefault(aid, set()).add(int(meta.get("position", -1)))
-        expected[aid] = max(expected.get(aid, 0), int(meta.get("n_chunks", 0)))
-        origins[aid] = str(meta.get("origin", ""))
-        stories[aid] = story_id(meta, aid)
-    result = {}
-    for aid, seen in hashes.items():
-        n = expected[aid]
-        complete = len(seen) == 1 and positions[aid] == set(range(n))
-        result[aid] = StoredArticle(aid, sorted(seen)[0], n, origins[aid], complete, stories[aid])
-    return result
-
-
-def to_chunk(cid: str, text: str | None, meta: dict[str, Any] | None) -> Chunk:
-    meta = dict(meta or {})
-    return Chunk(
-        id=cid,
-        article_id=str(meta.get("article_id", cid.rsplit(":", 1)[0])),
-        text=text or "",
-        position=int(meta.get("position", 0)),
-        metadata=meta,
-    )

@@ -12,15 +12,21 @@ before stories existed have no `story`, which means the article is its own story
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from newsbot.core.errors import StoreError
 from newsbot.core.types import Article, Copy, Story
+from newsbot.store.chroma_client import included
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.types import GetResult, Include, PyEmbedding
+    from chromadb.base_types import InclusionExclusionOperator, LiteralValue, Where
+
     from newsbot.store.chroma_store import Store
 
 __all__ = [
@@ -38,7 +44,7 @@ PAGE = 1000
 OPTIONAL = ("url", "path", "source", "author", "published_at")
 
 
-def story_id(metadata: dict[str, Any] | None, article_id: str = "") -> str:
+def story_id(metadata: Mapping[str, Any] | None, article_id: str = "") -> str:
     """Read a chunk's story; chunks from before stories existed are their article's own."""
     meta = metadata or {}
     return str(meta.get("story") or meta.get("article_id") or article_id)
@@ -116,7 +122,7 @@ class CopyRecord:
         return meta
 
     @classmethod
-    def of(cls, cid: str, meta: dict[str, Any] | None, text: str | None = None) -> CopyRecord:
+    def of(cls, cid: str, meta: Mapping[str, Any] | None, text: str | None = None) -> CopyRecord:
         meta = meta or {}
         return cls(
             article_id=cid,
@@ -133,7 +139,7 @@ class CopyRecord:
 class CopyBook:
     """The `<collection>-copies` collection beside a store's collection."""
 
-    def __init__(self, client: Any, collection: str):
+    def __init__(self, client: ClientAPI, collection: str):
         self.client = client
         self.name = collection + SUFFIX
         try:
@@ -143,37 +149,42 @@ class CopyBook:
         except Exception as error:
             raise StoreError(f"cannot open the copies {self.name!r}: {error}") from error
 
-    def _call(self, action: str, method: str, **kwargs: Any) -> Any:
+    @contextmanager
+    def _failing(self, action: str) -> Iterator[None]:
+        """Turn a failed Chroma call into a StoreError that names the copies."""
         try:
-            return getattr(self.collection, method)(**kwargs)
+            yield
         except Exception as error:
             raise StoreError(f"cannot {action} the copies {self.name!r}: {error}") from error
 
     def count(self) -> int:
-        return int(self._call("read", "count"))
+        with self._failing("read"):
+            return int(self.collection.count())
 
     def put(self, records: Sequence[CopyRecord]) -> None:
         """Add or replace these copies (call through Store.record_copies: the feed names them)."""
         if records:
-            self._call(
-                "write",
-                "upsert",
-                ids=[r.article_id for r in records],
-                embeddings=[[1.0]] * len(records),
-                documents=[r.text for r in records],
-                metadatas=[r.metadata() for r in records],
-            )
+            dummies: list[PyEmbedding] = [[1.0]] * len(records)
+            with self._failing("write"):
+                self.collection.upsert(
+                    ids=[r.article_id for r in records],
+                    embeddings=dummies,
+                    documents=[r.text for r in records],
+                    metadatas=[r.metadata() for r in records],
+                )
 
     def delete(self, article_ids: Sequence[str]) -> None:
         if article_ids:
-            self._call("write", "delete", ids=list(article_ids))
+            with self._failing("write"):
+                self.collection.delete(ids=list(article_ids))
 
     def get(self, article_ids: Sequence[str], text: bool = False) -> dict[str, CopyRecord]:
         """The copies among these article ids (others are left out)."""
         if not article_ids:
             return {}
-        include = ["metadatas", "documents"] if text else ["metadatas"]
-        page = self._call("read", "get", ids=list(article_ids), include=include)
+        include: Include = ["metadatas", "documents"] if text else ["metadatas"]
+        with self._failing("read"):
+            page = self.collection.get(ids=list(article_ids), include=include)
         return dict(self._records(page, text))
 
     def of_stories(self, story_ids: Iterable[str], text: bool = False) -> list[CopyRecord]:
@@ -181,15 +192,17 @@ class CopyBook:
         wanted = sorted(set(story_ids))
         if not wanted:
             return []
-        include = ["metadatas", "documents"] if text else ["metadatas"]
-        page = self._call("read", "get", where={"story": {"$in": wanted}}, include=include)
+        include: Include = ["metadatas", "documents"] if text else ["metadatas"]
+        with self._failing("read"):
+            page = self.collection.get(where=_among("story", wanted), include=include)
         return [record for _, record in self._records(page, text)]
 
     def __iter__(self) -> Iterator[CopyRecord]:
         """Every copy (without its text), page by page."""
         offset = 0
         while True:
-            page = self._call("read", "get", include=["metadatas"], limit=PAGE, offset=offset)
+            with self._failing("read"):
+                page = self.collection.get(include=["metadatas"], limit=PAGE, offset=offset)
             if not page["ids"]:
                 return
             for _, record in self._records(page, False):
@@ -197,23 +210,31 @@ class CopyBook:
             offset += len(page["ids"])
 
     @staticmethod
-    def _records(page: dict[str, Any], text: bool) -> Iterator[tuple[str, CopyRecord]]:
+    def _records(page: GetResult, text: bool) -> Iterator[tuple[str, CopyRecord]]:
         documents = page.get("documents") if text else None
-        for n, (cid, meta) in enumerate(zip(page["ids"], page["metadatas"], strict=True)):
+        metadatas = included(page["metadatas"])
+        for n, (cid, meta) in enumerate(zip(page["ids"], metadatas, strict=True)):
             yield cid, CopyRecord.of(cid, meta, documents[n] if documents else None)
 
 
-def _heads(store: Store, where: dict[str, Any]) -> list[dict[str, Any]]:
+def _among(key: str, values: Sequence[str]) -> Where:
+    """Chroma's filter for the rows whose `key` is one of these values."""
+    listed: list[LiteralValue] = list(values)
+    among: dict[InclusionExclusionOperator, list[LiteralValue]] = {"$in": listed}
+    return {key: among}
+
+
+def _heads(store: Store, where: Where) -> list[dict[str, Any]]:
     """Metadata of the first chunk of each stored article that matches."""
-    with_head = {"$and": [{"position": 0}, where]}
+    with_head: Where = {"$and": [{"position": 0}, where]}
     try:
         page = store.collection.get(where=with_head, include=["metadatas"])
     except Exception as error:
         raise StoreError(f"cannot read the article store at {store.location}: {error}") from error
-    return [dict(m or {}) for m in page["metadatas"]]
+    return [dict(m or {}) for m in included(page["metadatas"])]
 
 
-def _stored_copy(meta: dict[str, Any]) -> Copy:
+def _stored_copy(meta: Mapping[str, Any]) -> Copy:
     return Copy(
         article_id=str(meta.get("article_id", "")),
         title=str(meta.get("title", "")),
@@ -231,7 +252,7 @@ def lookup(store: Store, article_ids: Sequence[str]) -> dict[str, Story]:
     if not ids:
         return {}
     copies = store.copies.get(ids)
-    heads = {str(m.get("article_id")): m for m in _heads(store, {"article_id": {"$in": ids}})}
+    heads = {str(m.get("article_id")): m for m in _heads(store, _among("article_id", ids))}
     story_of = {aid: story_id(meta, aid) for aid, meta in heads.items()}
     story_of.update((aid, record.story) for aid, record in copies.items() if aid not in heads)
     wanted = sorted(set(story_of.values()))
@@ -240,7 +261,7 @@ def lookup(store: Store, article_ids: Sequence[str]) -> dict[str, Story]:
     members: dict[str, list[Copy]] = {s: [] for s in wanted}
     stored: dict[str, str] = {}
     # A story is stored under its own id, or under a copy's id that took its place.
-    found = _heads(store, {"$or": [{"story": {"$in": wanted}}, {"article_id": {"$in": wanted}}]})
+    found = _heads(store, {"$or": [_among("story", wanted), _among("article_id", wanted)]})
     for meta in found:
         story = story_id(meta)
         if story in members and story not in stored:

@@ -9,13 +9,17 @@ import sys
 import threading
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from newsbot.core.errors import ConfigError
 
 if TYPE_CHECKING:
+    from chromadb.api.types import Documents, Embeddable, EmbeddingFunction
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Transformer
+
     from newsbot.store.embeddings_onnx import OnnxEncoder
 
 log = logging.getLogger(__name__)
@@ -135,7 +139,7 @@ class Embedder:
         self.auto_bf16 = on_cpu  # if the CPU has it, checked when torch loads
         self.fallback_to_torch = backend == "auto"
         self._loading = threading.RLock()  # one load per engine, whichever thread asks first
-        self._sentence_transformer: Any = None
+        self._sentence_transformer: SentenceTransformer | None = None
 
     def load_in_background(self) -> None:
         """Start loading the engine for questions on a thread, in the background.
@@ -182,14 +186,14 @@ class Embedder:
         return self.backend == "torch-bf16" or (self.auto_bf16 and native_bf16())
 
     @property
-    def model(self) -> Any:
+    def model(self) -> SentenceTransformer:
         """The sentence-transformers model (torch), loaded on first use."""
         with self._loading:
             if self._sentence_transformer is None:
                 self._sentence_transformer = self._load_sentence_transformer()
             return self._sentence_transformer
 
-    def _load_sentence_transformer(self) -> Any:
+    def _load_sentence_transformer(self) -> SentenceTransformer:
         # Nothing may be fetched from a hub at run time; a name that is not on disk fails fast.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -222,13 +226,19 @@ class Embedder:
         """Word pieces the model reads, special tokens included; the rest it would cut."""
         if self._on_onnx():
             return int(self.onnx.max_tokens)
-        return int(self.model.max_seq_length)
+        return self._stated(self.model.max_seq_length, "input length")
 
     @property
     def dimensions(self) -> int:
         if self._on_onnx():
             return int(self.onnx.dimensions)
-        return int(self.model.get_embedding_dimension())
+        return self._stated(self.model.get_embedding_dimension(), "vector size")
+
+    def _stated(self, size: int | None, what: str) -> int:
+        """A size the torch model states; sentence-transformers gives None where it cannot."""
+        if size is None:
+            raise ConfigError(f"the embedding model {self.model_name!r} does not state its {what}")
+        return size
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Count word pieces of each text with the model's own tokenizer, no special tokens."""
@@ -264,11 +274,12 @@ class Embedder:
         model = self.model
         with torch.inference_mode(), self._precision():
             inputs = {name: torch.from_numpy(v).to(model.device) for name, v in feed.items()}
-            hidden = model[0].auto_model(**inputs).last_hidden_state
+            # The first module of a sentence-transformers model is its transformer.
+            hidden = cast("Transformer", model[0]).auto_model(**inputs).last_hidden_state
         states: np.ndarray = hidden.float().cpu().numpy()
         return states
 
-    def _precision(self) -> Any:
+    def _precision(self) -> contextlib.AbstractContextManager[object]:
         """bfloat16 autocast where the settings and the hardware call for it."""
         if not self.bf16:
             return contextlib.nullcontext()
@@ -310,7 +321,7 @@ def embedding_text(title: str, body: str) -> str:
     return f"{title}\n{body}" if title else body
 
 
-def chroma_embedding_function(embedder: Embedder) -> Any:
+def chroma_embedding_function(embedder: Embedder) -> EmbeddingFunction[Embeddable]:
     """Wrap the embedder so Chroma never falls back to its own (downloading) default."""
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
@@ -335,4 +346,6 @@ def chroma_embedding_function(embedder: Embedder) -> Any:
         def build_from_config(config: dict[str, Any]) -> NewsbotEmbeddingFunction:
             return NewsbotEmbeddingFunction(Embedder(config.get("model", "")))
 
-    return NewsbotEmbeddingFunction(embedder)
+    # Chroma's collections declare functions of any Embeddable; this one only embeds texts,
+    # which is all a collection of texts asks of it.
+    return cast("EmbeddingFunction[Embeddable]", NewsbotEmbeddingFunction(embedder))

@@ -24,7 +24,9 @@ from newsbot.core.tokenizer import Tokenizer
 from newsbot.store.change_feed import BEGIN, END
 from newsbot.store.chroma_store import Store
 from newsbot.store.embeddings import Embedder
-from newsbot.store.keyword_index import FOLDER, KeywordIndex, KeywordWriter, rebuild
+from newsbot.store.keyword_index import KeywordIndex
+from newsbot.store.keyword_schema import FOLDER
+from newsbot.store.keyword_writer import KeywordWriter, rebuild
 from newsbot.store.settings import StoreSettings
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ AUTHOR_KEYS = ("author", "authors", "byline", "creator")
 SOURCE_KEYS = ("source", "site", "publisher", "source_domain", "outlet")
 
 
-def first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+def first(record: dict[str, Any], keys: tuple[str, ...]) -> object:
     for key in keys:
         value = record.get(key)
         if value not in (None, "", []):
@@ -28,7 +28,7 @@ def first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def to_article(record: Any, where: str, path: str, max_chars: int | None = None) -> Article:
+def to_article(record: object, where: str, path: str, max_chars: int | None = None) -> Article:
     """Build an Article from one JSON object, or say which field is missing."""
     if not isinstance(record, dict):
         raise InputError(where, f"expected a JSON object, got {type(record).__name__}")

@@ -52,7 +52,7 @@ def front_matter(raw: str, where: str) -> tuple[dict[str, Any], str]:
     return meta, raw[match.end() :]
 
 
-def pick(meta: dict[str, Any], *keys: str) -> Any:
+def pick(meta: dict[str, Any], *keys: str) -> object:
     for key in keys:
         value = meta.get(key)
         if value not in (None, "", []):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ def fragment_text(value: str) -> str:
     return normalise(lxml.html.fragment_fromstring(value, create_parent="div").text_content())
 
 
-def entry_date(entry: Any) -> date | None:
+def entry_date(entry: Mapping[str, Any]) -> date | None:
     """Take the date the entry prints (keeping its own time zone), else feedparser's parse."""
     for key in ("published", "updated", "created"):
         day = parse_date(entry.get(key))
@@ -61,7 +61,9 @@ def entry_date(entry: Any) -> date | None:
     return None
 
 
-def entry_article(entry: Any, where: str, source: str | None, options: ReadOptions) -> Article:
+def entry_article(
+    entry: Mapping[str, Any], where: str, source: str | None, options: ReadOptions
+) -> Article:
     """Build an Article from one entry, fetching its linked page when it has only a summary."""
     link = entry.get("link") or None
     title = " ".join((entry.get("title") or "").split())

@@ -11,20 +11,21 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from newsbot.core.errors import ConfigError
 from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.citations import MarkerRewriter, best_quote, check, sentences_citing
 from newsbot.retrieval.answer.claim_check import Evidence, Kept, keep_supported
-from newsbot.retrieval.answer.extractive import (
-    Composer,
-    ExtractiveComposer,
-    citation_for,
-    strip_markers,
-)
+from newsbot.retrieval.answer.extractive import Composer, ExtractiveComposer
+from newsbot.retrieval.answer.quotes import citation_for, strip_markers
 from newsbot.retrieval.search.hybrid import Hit
 from newsbot.retrieval.settings import RetrievalSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
+    from langchain_core.runnables import Runnable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,16 @@ def passage_block(n: int, hit: Hit) -> str:
     return f"<passage {' '.join(attrs)}>\n{body}\n</passage>"
 
 
-def prompt_inputs(request: dict[str, Any]) -> dict[str, Any]:
+class Request(TypedDict):
+    """What the chain is asked: a question, its passages, the turns before it and the day."""
+
+    question: str
+    hits: Sequence[Hit]
+    history: Sequence[Turn]
+    as_of: date | None
+
+
+def prompt_inputs(request: Request) -> dict[str, object]:
     """Turn (question, hits, history, as_of) into the prompt's variables."""
     history: list[tuple[str, str]] = []
     for turn in request.get("history", ()):
@@ -110,7 +120,7 @@ def prompt_inputs(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_chain(model: Any) -> Any:
+def build_chain(model: BaseChatModel) -> Runnable[Request, BaseMessage]:
     """Build the runnable: request -> prompt (passages, question, history) -> model."""
     from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
     from langchain_core.runnables import RunnableLambda
@@ -150,7 +160,7 @@ def with_note(answer: Answer, note: str) -> Answer:
 class GenerativeComposer:
     """Write the answer with a chat model, check its citations, fall back to extractive."""
 
-    def __init__(self, model: Any, fallback: ExtractiveComposer, timeout: float = 60.0):
+    def __init__(self, model: BaseChatModel, fallback: ExtractiveComposer, timeout: float = 60.0):
         self.chain = build_chain(model)
         self.fallback = fallback
         self.timeout = timeout
@@ -180,7 +190,7 @@ class GenerativeComposer:
         if not hits:
             yield Final(self.fallback.compose(question, hits, history, as_of))
             return
-        request = {"question": question, "hits": hits, "history": history, "as_of": as_of}
+        request = Request(question=question, hits=hits, history=history, as_of=as_of)
         rewriter = MarkerRewriter(len(hits))
         raw: list[str] = []
         streamed = False
@@ -311,7 +321,7 @@ def stream_composed(
     yield from stream(question, hits, history, as_of)
 
 
-def chat_model(settings: RetrievalSettings) -> Any:
+def chat_model(settings: RetrievalSettings) -> BaseChatModel:
     """Build the configured LangChain chat model (`provider:model`) through init_chat_model."""
     name = settings.llm.strip()
     try:
@@ -336,7 +346,8 @@ def chat_model(settings: RetrievalSettings) -> Any:
         elif provider == "openai" and settings.llm_base_url:
             kwargs["api_key"] = "none"  # local servers ignore the key; the client insists on one
     try:
-        return init_chat_model(name, **kwargs)
+        # A fixed model (no configurable fields) is a BaseChatModel, not a configurable one.
+        return init_chat_model(name, configurable_fields=None, **kwargs)
     except Exception as error:
         message = str(error).replace(key, "***") if key else str(error)
         message = message.splitlines()[0] if message else type(error).__name__

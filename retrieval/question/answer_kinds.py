@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+from newsbot.core.calendar import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    WEEKDAY_WORDS,
+)
+
 WORD = re.compile(r"[\w'’.-]+")
 # How a question is asked, not what it is about: never evidence of a topic.
 QUESTION_WORDS = frozenset(
@@ -97,9 +104,10 @@ _NUMBER_WORDS = (
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _SCORE = re.compile(r"\d+[-–]\d+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+# A month by its first three letters, whatever follows them ("Sept.", "June").
+_MONTH_STEMS = "|".join(name[:3].lower() for name in MONTH_NAMES)
 _DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d)\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d"
-    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    rf"\b(1[89]\d\d|20\d\d)\b|\b({_MONTH_STEMS})[a-z]*\.? \d|\b({WEEKDAY_WORDS})\b",
     re.IGNORECASE,
 )
 
@@ -125,10 +133,11 @@ _NOT_VERBS = frozenset(
 )
 
 # One word of a date: a year, or a month or weekday by its capitalised name ("may" is a verb).
+_MONTH_FORMS = "|".join(
+    [*MONTH_NAMES, *(short.capitalize() for shorts in MONTH_ABBREVIATIONS for short in shorts)]
+)
 _DATE_WORD = re.compile(
-    r"^\W*(?:1[89]\d\d|20\d\d|(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\W*$"
+    rf"^\W*(?:1[89]\d\d|20\d\d|(?:{_MONTH_FORMS})\.?|{'|'.join(WEEKDAY_NAMES)})\W*$"
 )
 
 

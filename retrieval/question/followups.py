@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from newsbot.core.calendar import MONTH_AND_WEEKDAY_NAMES
 from newsbot.core.types import Turn
 from newsbot.retrieval.question.answer_kinds import QUESTION_WORDS, anchor_words, answer_kind
 
@@ -49,10 +50,7 @@ _FUNCTION_WORD = re.compile(
 _NEAR = 12
 _PERSON_ASKS = frozenset(("who", "whom", "whose"))
 _PLURAL = frozenset(("they", "them", "their"))
-_DATE_NAME = re.compile(
-    r"January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-)
+_DATE_NAME = re.compile(MONTH_AND_WEEKDAY_NAMES)
 _ELLIPSIS_MARK = re.compile(r"…|\.\.\.")
 
 

@@ -18,7 +18,9 @@ from newsbot.core.types import Chunk, Passage
 from newsbot.retrieval.search.story_grouping import carrying, copies_of, one_per_story
 from newsbot.store.chroma_store import Store
 from newsbot.store.embeddings import Embedder
-from newsbot.store.keyword_index import FOLDER, KeywordIndex, KeywordView
+from newsbot.store.keyword_index import KeywordIndex
+from newsbot.store.keyword_schema import FOLDER
+from newsbot.store.keyword_view import KeywordView
 from newsbot.store.writer import ensure_index
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from newsbot.core.date_window import DateWindow
 from newsbot.retrieval.search.hybrid import Hit, HybridSearcher
-from newsbot.store.chroma_store import to_chunk
+from newsbot.store.chroma_rows import to_chunk
 
 __all__ = ["NewsRetriever", "to_document", "to_hit"]
 

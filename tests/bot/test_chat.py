@@ -17,8 +17,11 @@ import time
 
 import pytest
 
-from newsbot.bot.cli import EXIT_CLOSED_PIPE, NO_ARTICLES
+from newsbot.bot.cli import EXIT_CLOSED_PIPE
+from newsbot.bot.cli_common import NO_ARTICLES
 from tests.support.fake_openai import FakeOpenAI, Reply, prompt_text
+
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
 
 DRONE = "How much weight can the XR-17 drone carry?"
 FERRY = "How much did Harbor City's electric ferry project cost?"

@@ -12,7 +12,8 @@ from newsbot.bot import alerting
 from newsbot.bot.alerting import CLI_PASS, alert_pass, current_seq, digest, digest_lines
 from newsbot.bot.follows import CLI_CHAT, Alert, FollowError, Follows
 from newsbot.retrieval.newsbot import Newsbot
-from newsbot.store.chroma_store import Store, chunk_id
+from newsbot.store.chroma_rows import chunk_id
+from newsbot.store.chroma_store import Store
 from newsbot.store.writer import catch_up
 from tests.support.stores import EXAMPLES, ingest_into, make_settings
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.bot.test_cli import newsbot
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.misstatements import (
@@ -15,6 +17,8 @@ from tests.support.misstatements import (
     all_cases,
     reply,
 )
+
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
 
 CHECKED = "Checked answer (only what the articles support):"
 ALL_LEFT_OUT = (

@@ -13,6 +13,8 @@ from newsbot.bot.telegram import build_application
 from tests.support.fake_telegram import FakeTelegram, polling
 from tests.support.stores import ingest_into, make_settings
 
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
+
 ARTICLE = {
     "id": "tarn-001",
     "url": "https://example.org/news?id=7&lang=en",

@@ -12,11 +12,14 @@ import threading
 import time
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram import run
 from tests.support.fake_telegram import FakeTelegram
+
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
 
 DRONE = "How much weight can the XR-17 drone carry?"
 

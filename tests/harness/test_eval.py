@@ -17,6 +17,7 @@ from newsbot.harness.evaluation import (
     EvalQuestion,
     Row,
     answer_found,
+    answer_found_early,
     answer_found_words,
     format_table,
     full_report,
@@ -32,6 +33,14 @@ def test_normalize_drops_case_punctuation_articles_and_spacing():
     assert normalize("The  Tony Awards!") == "tony awards"
     assert normalize("“Squid Game”, an  hit") == "squid game hit"
     assert normalize("Bed Bath & Beyond") == "bed bath beyond"
+
+
+def test_answer_found_early_looks_only_at_the_first_25_words():
+    late = " ".join(["word"] * 30) + " at the Tony Awards."
+    assert answer_found("Tony Awards", late)
+    assert not answer_found_early("Tony Awards", late)
+    assert answer_found_early("Tony Awards", "The Tony Awards went to Broadway's stars.")
+    assert not answer_found_early("Tony Awards", " ".join(["word"] * 80) + " Tony Awards")
 
 
 def test_answer_found_is_containment_in_a_short_body():

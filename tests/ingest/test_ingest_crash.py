@@ -108,7 +108,8 @@ def chroma_rows(data_dir: Path) -> list[tuple[str, dict]]:
 def assert_keyword_index_matches(data_dir: Path, rows: list[tuple[str, dict]]) -> None:
     """The keyword index holds exactly Chroma's chunks, each with the version Chroma holds."""
     from newsbot.core.tokenizer import Tokenizer
-    from newsbot.store.keyword_index import FOLDER, KeywordIndex
+    from newsbot.store.keyword_index import KeywordIndex
+    from newsbot.store.keyword_schema import FOLDER
 
     view = KeywordIndex(data_dir / FOLDER, Tokenizer()).view()
     held = {

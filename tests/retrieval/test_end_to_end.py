@@ -5,6 +5,8 @@ import pytest
 from newsbot.retrieval.newsbot import Newsbot
 from tests.support.stores import EXAMPLES, SHARED, ingest_into, make_settings
 
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
+
 
 def test_question_answered_with_a_correct_citation(samples_newsbot):
     answer = samples_newsbot.answer("How much did Harbor City's electric ferry project cost?")

@@ -11,7 +11,9 @@ from newsbot.core.date_window import DateWindow
 from newsbot.core.tokenizer import Tokenizer
 from newsbot.core.types import Chunk
 from newsbot.retrieval.search.hybrid import HybridSearcher
-from newsbot.store.keyword_index import FOLDER, KeywordIndex, KeywordWriter, rebuild
+from newsbot.store.keyword_index import KeywordIndex
+from newsbot.store.keyword_schema import FOLDER
+from newsbot.store.keyword_writer import KeywordWriter, rebuild
 from tests.support.stores import ingest_into, make_settings
 
 TERMS = Tokenizer()

@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from newsbot.ingest.indexer import Indexer
 from newsbot.retrieval.newsbot import Newsbot
 from newsbot.store.chroma_store import Store
 from tests.support.stores import ROOT, make_settings
+
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
 
 FERRY = """Gull Bay ferry fares fall by a fifth
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.retrieval.answer.extractive import shorten
+from newsbot.retrieval.answer.quotes import shorten
 from newsbot.retrieval.question.answer_kinds import (
     WORD,
     answer_kind,

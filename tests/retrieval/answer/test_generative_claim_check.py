@@ -15,6 +15,8 @@ from tests.retrieval.answer.test_generative import (
 from tests.support.fake_openai import FakeOpenAI, Reply
 from tests.support.misstatements import BAD, DRONE, DRONE_FILE, GOOD_SHOWN, LEAKS, reply
 
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
+
 
 @pytest.mark.parametrize("case", list(BAD))
 def test_the_supported_sentence_stays_and_the_misstatement_goes(samples_newsbot, case):

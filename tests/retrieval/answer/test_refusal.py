@@ -8,6 +8,8 @@ import pytest
 
 from newsbot.retrieval.answer.extractive import REFUSAL
 
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
+
 
 @pytest.mark.parametrize(
     "question",

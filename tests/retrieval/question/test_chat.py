@@ -7,14 +7,9 @@ import math
 import pytest
 
 from newsbot.core.tokenizer import Tokenizer
-from newsbot.retrieval.question.chat import (
-    clean,
-    language,
-    not_english,
-    read_question,
-    respell,
-    truecase,
-)
+from newsbot.retrieval.question.chat import clean
+from newsbot.retrieval.question.language import language, not_english
+from newsbot.retrieval.question.spelling import read_question, respell, truecase
 from tests.support.stores import ingest_into, make_settings
 
 TERMS = Tokenizer()

@@ -12,6 +12,8 @@ from newsbot.retrieval.newsbot import Newsbot
 from newsbot.retrieval.search.hybrid import HybridSearcher, SearchParams
 from tests.support.stores import ingest_into, make_settings
 
+pytestmark = pytest.mark.model  # every test here loads the real embedding model
+
 CLOCK = date(2024, 6, 1)
 
 
@@ -201,7 +203,8 @@ def test_dense_neighbours_in_a_window_are_found_whichever_way(newsbot, overfetch
 def test_dense_search_survives_an_index_that_holds_a_deleted_chunk(newsbot, tmp_path):
     """Chroma refuses ids it does not have; the searcher then lets Chroma filter on dates."""
     from newsbot.core.types import Chunk
-    from newsbot.store.keyword_index import KeywordIndex, rebuild
+    from newsbot.store.keyword_index import KeywordIndex
+    from newsbot.store.keyword_writer import rebuild
 
     params = SearchParams(dense_k=3, max_overfetch=0)
     searcher = HybridSearcher(newsbot.store, newsbot.embedder, params)
