@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING, Any
 from newsbot.core.date_window import DateWindow
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Turn
+from newsbot.retrieval.answer.attribution import who_said
 from newsbot.retrieval.answer.extractive import Composer, ExtractiveComposer
+from newsbot.retrieval.question.counts import asks_how_many, count_missing
 from newsbot.retrieval.question.date_windows import resolve_dates, without_dates
-from newsbot.retrieval.question.followups import changes_subject, condense, without_repeats
+from newsbot.retrieval.question.followups import (
+    changes_subject,
+    condense,
+    leans_on_history,
+    without_repeats,
+)
 from newsbot.retrieval.question.language import not_english
+from newsbot.retrieval.question.persons import person_meant, with_person
 from newsbot.retrieval.question.spelling import read_question
 from newsbot.retrieval.search.hybrid import Hit, HybridSearcher
 from newsbot.retrieval.search.retriever import NewsRetriever, to_hit
@@ -105,20 +113,56 @@ class Newsbot:
         documents = self.retriever.invoke(query.text, window=query.window, k=k)
         return [to_hit(d) for d in documents]
 
-    def _conversation(self, question: str, history: Sequence[Turn]) -> list[Turn]:
-        """The earlier turns a question is read with: none when it changes the subject."""
+    def _conversation(self, question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]]:
+        """The question as the chat means it, and the earlier turns it is read with.
+
+        No turns when it changes the subject, so that neither their words nor their dates
+        reach its search; a "he" or "she" becomes the name of the person they mean.
+        """
         history = without_repeats(question, history)
         if changes_subject(question, history, self.searcher.terms, self._article_words):
-            return []
-        return history
+            return question, []
+        return with_person(question, person_meant(question, history, self._story)), history
+
+    def _from_conversation(
+        self, question: str, history: Sequence[Turn], hits: Sequence[Hit]
+    ) -> Answer | None:
+        """Answer what only the conversation can answer, or None to compose as usual.
+
+        "Who said that?" is answered by who said what the last answer quoted; a "how many"
+        follow-up whose count the story discussed does not give is refused rather than
+        answered with a number of something else.
+        """
+        if not history:
+            return None
+        view = self.searcher.keyword
+        said = who_said(question, history, view.article_chunks, split_sentences)
+        if said is not None:
+            return said
+        if asks_how_many(question) and leans_on_history(question, history):
+            # The story is what each answer drew on first, not the articles cited beside it.
+            cited = list(dict.fromkeys(turn.articles[0] for turn in history if turn.articles))
+            sentences = [
+                sentence
+                for article_id in cited
+                for chunk in view.article_chunks(article_id)
+                for sentence in [chunk.title, *split_sentences(chunk.text)]
+            ]
+            if sentences and count_missing(question, sentences, self.searcher.terms):
+                return self.extractive.refuse(hits[: self.settings.top_k])
+        return None
+
+    def _story(self, article_ids: Sequence[str]) -> str:
+        """The text of the articles, headlines included."""
+        view = self.searcher.keyword
+        return " ".join(
+            f"{chunk.title} {chunk.text}"
+            for article_id in article_ids
+            for chunk in view.article_chunks(article_id)
+        )
 
     def _article_words(self, article_ids: Sequence[str]) -> set[str]:
-        view = self.searcher.keyword
-        words: set[str] = set()
-        for article_id in article_ids:
-            for chunk in view.article_chunks(article_id):
-                words.update(self.searcher.terms(f"{chunk.title} {chunk.text}"))
-        return words
+        return set(self.searcher.terms(self._story(article_ids)))
 
     def answer(
         self, question: str, history: Sequence[Turn] = (), as_of: date | None = None
@@ -143,10 +187,12 @@ class Newsbot:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
         day = as_of or self.today()
-        history = self._conversation(question, history)
+        question, history = self._conversation(question, history)
         top_k = self.settings.top_k
         hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k), read=False)
-        answer = self.composer.compose(question, hits[:top_k], history=history, as_of=day)
+        answer = self._from_conversation(question, history, hits) or self.composer.compose(
+            question, hits[:top_k], history=history, as_of=day
+        )
         return answer, hits
 
     def warm_up(self) -> None:
@@ -201,6 +247,10 @@ class Newsbot:
             yield Final(foreign or self.answer(question))
             return
         day = as_of or self.today()
-        history = self._conversation(question, history)
+        question, history = self._conversation(question, history)
         hits = self.retrieve(question, history, day, read=False)
+        answered = self._from_conversation(question, history, hits)
+        if answered is not None:
+            yield Final(answered)
+            return
         yield from stream_composed(self.composer, question, hits, history, day)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
 from newsbot.core.types import Answer, Turn
+from newsbot.retrieval.answer.news_questions import news_answer
 from newsbot.retrieval.answer.params import ComposeParams
 from newsbot.retrieval.answer.quotes import Candidate, citation_for, cited, shorten
 from newsbot.retrieval.answer.scoring import SentenceScorer, Terms
@@ -116,6 +117,11 @@ class ExtractiveComposer:
         """
         if not hits:
             return Answer(text=REFUSAL, citations=[], refused=True)
+        # "What's the latest on X?", "Who wrote it?": answered from the articles' dates and
+        # metadata rather than from their sentences.
+        special = news_answer(question, hits, history, as_of, self.scorer)
+        if special is not None:
+            return special
         follow_up = bool(history) and leans_on_history(question, history)
         shown = shown_pieces(history) if history else []
         if follow_up:
@@ -132,8 +138,23 @@ class ExtractiveComposer:
             found = last_said_first(found, history[-1])
         if self.falls_short(question, hits, found, q_terms, reading.topic, as_of):
             return self.refuse(hits)
+        found = self.concerned(found, reading.topic, q_terms, hits)
         chosen = self.choose(found, history, shown, reading, q_terms, own_terms)
         return cited(chosen) if chosen else self.refuse(hits)
+
+    def concerned(
+        self, found: Sequence[Candidate], topic: str, q_terms: set[str], hits: Sequence[Hit]
+    ) -> list[Candidate]:
+        """Keep the sentences of the articles the question concerns, not its neighbours'.
+
+        An article that holds much less of the question's rarity than the best one is about
+        something else (another story that shares a word or two): none of its sentences, nor
+        its headline, belongs in the answer.
+        """
+        shares = self.scorer.supports(topic, q_terms, hits)
+        best = max(shares, default=0.0)
+        least = self.params.concerned_share * best
+        return [c for c in found if c.hit_rank >= len(shares) or shares[c.hit_rank] >= least]
 
     def falls_short(
         self,
@@ -194,9 +215,9 @@ class ExtractiveComposer:
             n_words = len(text.split())
             if n_words < p.min_words or words + n_words > p.max_words:
                 continue
-            chosen.append(Candidate(text, cand.hit_rank, cand.chunk, cand.score))
+            chosen.append(replace(cand, sentence=text))
             words += n_words
-        return chosen
+        return answer_first(chosen)
 
     def room(
         self, cand: Candidate, words: int, shown: Sequence[str], again: Candidate | None
@@ -276,6 +297,16 @@ class ExtractiveComposer:
             refused=True,
             note="The closest articles I have are listed, but they do not answer this.",
         )
+
+
+def answer_first(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """Move a headline that does not hold what was asked for after the body's sentences.
+
+    A headline restates the topic; a reader reads the first sentence first, so it comes
+    first only when it holds the kind of thing asked for (a name, a figure, a date).
+    """
+    order = {id(c): n for n, c in enumerate(chosen)}
+    return sorted(chosen, key=lambda c: (c.title and not c.answers, order[id(c)]))
 
 
 def last_said_first(found: Sequence[Candidate], last: Turn) -> list[Candidate]:

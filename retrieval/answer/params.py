@@ -53,5 +53,9 @@ class ComposeParams:
     """Articles a refusal lists as the closest it has."""
     topic_weight: float = 0.15
     """Weight of a follow-up's topic words (from the turns it leans on) beside its own words."""
+    exact_kind_bonus: float = 0.6
+    """Gain of a sentence holding a narrow kind asked for: an age, a phone, a role's name."""
+    concerned_share: float = 0.6
+    """Share of the best article's question rarity an article needs for its sentences to count."""
     shown_words: int = 12
     """Longest cut of an already shown sentence a follow-up may quote again (0: never)."""

@@ -20,6 +20,10 @@ class Candidate:
     score: float
     overlap: float = 0.0
     headline: float = 0.0  # the part of score that is the headline bonus
+    answers: bool = False
+    """It holds something of the kind asked for that the question does not already say."""
+    title: bool = False
+    """It is its article's headline."""
 
 
 def citation_for(n: int, chunk: Chunk, quote: str = "") -> Citation:

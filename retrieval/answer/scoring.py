@@ -15,6 +15,7 @@ from newsbot.retrieval.question.answer_kinds import (
     anchor_words,
     answer_kind,
     holds_kind,
+    role_words,
 )
 from newsbot.retrieval.search.hybrid import Hit
 
@@ -137,11 +138,27 @@ class SentenceScorer:
             + p.dense_weight * row.dense
             + kind * own
             + headline
+            + (p.exact_kind_bonus if kind and self.exact_kind(wanted, asked.words) else 0.0)
         )
-        return Candidate(row.text, rank, row.chunk, score, overlap, headline)
+        is_title = row.text == row.chunk.title
+        return Candidate(row.text, rank, row.chunk, score, overlap, headline, bool(kind), is_title)
+
+    @staticmethod
+    def exact_kind(wanted: str | None, question_words: set[str]) -> bool:
+        """Say whether the kind asked for is narrow enough that holding it nearly answers.
+
+        An age, a phone number, an address, a sum of money, or the name beside a role named
+        ("Company founder Ottoline Brackenridge") rarely appears by chance, unlike any number
+        or any capitalised word; the sentence that holds one often shares few other words.
+        """
+        return wanted in ("age", "phone", "address", "money") or bool(role_words(question_words))
 
     def support(self, question: str, q_terms: set[str], hits: Sequence[Hit]) -> float:
-        """Share of the question's rarity (IDF) that one of the top articles contains.
+        """Share of the question's rarity (IDF) that one of the top articles contains."""
+        return max(self.supports(question, q_terms, hits), default=0.0)
+
+    def supports(self, question: str, q_terms: set[str], hits: Sequence[Hit]) -> list[float]:
+        """Share of the question's rarity (IDF) that each of the top articles contains.
 
         Rare words carry a question, names and numbers most of all: an article that lacks
         them is about something else, however similar it reads. Plain words count less,
@@ -151,11 +168,9 @@ class SentenceScorer:
         plain = self.params.plain_word_weight
         weight = {t: self.idf(t) * (1.0 if t in anchors else plain) for t in q_terms}
         total = sum(weight.values())
-        if not total:
-            return 0.0
-        best = 0.0
+        shares = []
         for hit in hits[: self.params.hits_read]:
             text = " ".join([hit.chunk.title, hit.chunk.text, *(c.text for c in hit.extra)])
             have = q_terms & set(self.terms(text))
-            best = max(best, sum(weight[t] for t in have) / total)
-        return best
+            shares.append(sum(weight[t] for t in have) / total if total else 0.0)
+        return shares

@@ -46,7 +46,50 @@ QUESTION_WORDS = frozenset(
     )
 )
 
+# A count is asked for whatever else the question names ("how many phone numbers").
+_NOT_COUNTED = r"^(?!.*\bhow (?:many|much)\b)"
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
+    # An age is a number of years said in a few set ways ("Adjei-Brandt, 23,", "36-year-old").
+    (
+        "age",
+        re.compile(
+            r"\bhow old\b|\bat what age\b|\b(?:what|which) age\b(?! (?:group|range|bracket))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "phone",
+        re.compile(
+            rf"{_NOT_COUNTED}.*?(?:\b(?:tele)?phone numbers?\b|\b(?:hotline|helpline) numbers?\b"
+            r"|\bwhat(?:'s|’s| is| was) the (?:hotline|helpline)\b"
+            r"|\b(?:what|which) numbers? (?:\w+ ){0,4}(?:call|ring|dial|text)\b"
+            r"|\bnumbers? to (?:call|ring|dial|text)\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    # "address" the noun ("the address", "what address"), not the verb ("address inflation").
+    (
+        "address",
+        re.compile(
+            rf"{_NOT_COUNTED}.*?(?:\b(?:the|its|their|his|her|what|which|street|mailing|postal"
+            r"|home|office) address(?:es)?\b|\b(?:what|which|on what|on which) (?:street|road)\b"
+            r"|\bwhere exactly\b)",
+            re.IGNORECASE,
+        ),
+    ),
+    # "How much did it cost": an amount of money ("$38.5 million"), not any number.
+    (
+        "money",
+        re.compile(
+            r"\bhow much (?:money\b|(?:\S+ ){0,8}?(?:cost|costs|costing|pay|paid|pays|spend"
+            r"|spent|spends|raise|raised|raises|earn|earned|earns|worth|charge|charged|charges"
+            r"|fund|funded|fine|fined|sell|sold|buy|bought|owe|owed|lose|lost|make|made)\b)"
+            r"|\bhow expensive\b|\bwhat (?:did|does|will|would) (?:\S+ ){1,8}?cost\b"
+            r"|\bwhat (?:was|is|were|will be) the (?:total )?"
+            r"(?:cost|price|bill|fine|salary|budget)\b",
+            re.IGNORECASE,
+        ),
+    ),
     # A score or a vote is two numbers ("6-3"); any other number is not the answer.
     (
         "score",
@@ -140,28 +183,94 @@ _DATE_WORD = re.compile(
     rf"^\W*(?:1[89]\d\d|20\d\d|(?:{_MONTH_FORMS})\.?|{'|'.join(WEEKDAY_NAMES)})\W*$"
 )
 
+# An age as news writes it: "Adjei-Brandt, 23,", "the 36-year-old Osprey", "aged 40", "(71)",
+# "dies at 91", "113 million years ago", "he was 21".
+_AGE = re.compile(
+    rf"\b(?:\d{{1,3}}|(?:\w+-)?(?:{_NUMBER_WORDS}))[- ](?:years?|months?)[- ]olds?\b"
+    r"|\b(?:aged?|at the age of|turned|turns|die[sd]? at|dying at) \d{1,3}\b"
+    r"|\b\d[\d,.]*(?: (?:thousand|million|billion))? years? ago\b"
+    # "he was 21." (a person's number that nothing measures, ends the clause)
+    r"|\b(?:he|she|who|they)(?:'s|’s| is| was| are| were) \d{1,3}(?=[.,;]|$| when| at| and)"
+    r"|(?-i:[A-Z])[\w'’-]+, \d{1,3},"
+    r"|(?-i:[A-Z])[\w'’-]+ \(\d{1,3}\)",
+    re.IGNORECASE,
+)
+_AGE_WORD = re.compile(r"\d{1,3}(?:-years?-olds?)?", re.IGNORECASE)
+# A phone number: seven digits or more in groups ("555-0148", "(212) 555-0148", "1-800-...").
+_PHONE = re.compile(
+    r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\b\d{1,4}[.-])?\b\d{3}[.-]\d{4}\b"
+    r"|\b\d{3}[.-]\d{3}[.-]\d{4}\b"
+)
+_PHONE_WORD = re.compile(r"(?:\+?\d{1,4}[.-])?\(?\d{2,4}\)?[.-]?\d{3}[.-]\d{4}|\d{3}[.-]\d{4}")
+# A street as news writes it: a capitalised name and a street word ("Birch Road", "Route 12").
+_STREET_WORDS = (
+    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Place|Square|Court|"
+    "Highway|Parkway|Terrace|Plaza|Crescent|Close|Row|Wharf|Quay"
+)
+_ADDRESS = re.compile(
+    rf"\b[A-Z][\w'’.-]*\s(?:[A-Z][\w'’.-]*\s)?(?:{_STREET_WORDS})\b\.?"
+    r"|\b(?:Route|Highway|Interstate|Pier|Suite|Unit|Building) \d+\b"
+)
+_STREET = frozenset(w.lower() for w in _STREET_WORDS.split("|"))
+# An amount of money: a currency sign or name with its figure ("$38.5 million", "£7m").
+_CURRENCY = r"[$£€¥₹]|\b(?:US|A|C|NZ|HK)\$"
+_MONEY = re.compile(
+    rf"(?:{_CURRENCY})\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion)\b)?"
+    r"|\b\d[\d,.]*(?:\s(?:million|billion|trillion))?\s(?:dollars|euros|pounds|yen|yuan"
+    r"|rupees|francs|pesos|USD|EUR|GBP)\b",
+    re.IGNORECASE,
+)
+_SPANS = {"age": _AGE, "phone": _PHONE, "address": _ADDRESS, "money": _MONEY}
+# A time of day answers "when" as well as a date does ("At 4:17 a.m.").
+_TIME = re.compile(r"\b\d{1,2}:\d\d\s?(?:[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.", re.IGNORECASE)
+
+# A "who" question with one of these words asks for the holder of a role: the founder, the
+# chair, the leader. Its answer is the name beside a word of that role, not any name.
+_FOUNDER_WORDS = frozenset(
+    ("founded", "founder", "founders", "co-founded", "co-founder", "co-founders", "cofounder")
+)
+_CHAIR_WORDS = frozenset(
+    ("chair", "chairs", "chaired", "chairman", "chairwoman", "chairperson", "chairmen")
+)
+# Words that describe someone as often as they ask for a role ("President Joe Biden", "a
+# football coach who prayed") are left out of what asks; they still answer one.
+_LEADER_ASKS = frozenset(("leads", "led", "leader", "heads", "headed", "runs", "ceo"))
+_LEADER_WORDS = (
+    _LEADER_ASKS
+    | _CHAIR_WORDS
+    | frozenset(
+        (
+            *("head", "chief", "executive", "president", "director", "boss", "manager"),
+            *("leading", "ran", "run", "owner"),
+        )
+    )
+)
+# How far (in words) a role word may stand from the name it goes with ("founder Ottoline").
+_ROLE_REACH = 3
+
 
 def answer_kind(question: str) -> str | None:
     """Name the kind of answer a question wants, or None when it does not say.
 
     The question is its last sentence ("When she died, the Queen left four dogs. Who will
-    take care of them?"). "What was the score" asks for a score, "what rank" for a rank and
-    "how many" and its kin for a number, wherever they stand; otherwise the
+    take care of them?"). "How old" asks for an age, "what phone number" for a phone number,
+    "what address" for an address, "what was the score" for a score, "what rank" for a rank
+    and "how many" and its kin for a number, wherever they stand; otherwise the
     first question word counts, since a later "when" or "which" often opens a clause:
     "from which country ... when he was eight" asks for a place.
     """
     sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
     asked = sentences[-1] if sentences else question
     found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_KINDS) if (m := p.search(asked))]
-    for counted in ("score", "rank", "number"):
+    for counted in ("age", "phone", "address", "money", "score", "rank", "number"):
         if any(kind == counted for *_, kind in found):
             return counted
     return min(found)[2] if found else None
 
 
-def _new_words(sentence: str, question_words: set[str]) -> list[str]:
-    """Words of a sentence, after its first, that the question does not contain."""
-    words = WORD.findall(sentence)[1:]
+def _new_words(sentence: str, question_words: set[str], first: int = 1) -> list[str]:
+    """Words of a sentence, from its `first` on, that the question does not contain."""
+    words = WORD.findall(sentence)[first:]
     return [w for w in words if w.lower().strip(".'’") not in question_words]
 
 
@@ -183,17 +292,48 @@ def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
     word = word.strip(".,;:!?'’\"“”‘()[]")
     if word.lower() in question_words:
         return False
-    if kind == "number":
+    if kind in ("number", "money"):
         return bool(_NUMBER.search(word))
     if kind == "score":
         return bool(_SCORE.fullmatch(word))
     if kind == "rank":
         return bool(_ORDINAL.fullmatch(word))
     if kind == "date":
-        return bool(_DATE_WORD.search(word))
+        return bool(_DATE_WORD.search(word)) or bool(re.fullmatch(r"\d{1,2}:\d\d", word))
     if kind == "reason":
         return word.lower() in _REASON_WORDS
+    if kind == "age":
+        return bool(_AGE_WORD.fullmatch(word)) or bool(_NUMBER.fullmatch(word))
+    if kind == "phone":
+        return bool(_PHONE_WORD.fullmatch(word))
+    if kind == "address":
+        return word[:1].isupper() or word.lower() in _STREET or word.isdigit()
     return word[:1].isupper() and len(word) > 1
+
+
+def role_words(question_words: set[str]) -> frozenset[str]:
+    """The words of the role a "who" question asks about ("founded": founder), or none."""
+    if "who" not in question_words:
+        return frozenset()
+    if question_words & _FOUNDER_WORDS:
+        return _FOUNDER_WORDS
+    if question_words & _CHAIR_WORDS:
+        return _CHAIR_WORDS
+    if question_words & _LEADER_ASKS:
+        return _LEADER_WORDS
+    return frozenset()
+
+
+def _holds_role(sentence: str, roles: frozenset[str], question_words: set[str]) -> bool:
+    """Say whether a new name stands beside a word of the role ("Company founder Ottoline")."""
+    words = [w.strip(".,;:!?'’\"“”‘()[]") for w in WORD.findall(sentence)]
+    at_role = [i for i, w in enumerate(words) if w.lower() in roles]
+    named = [
+        i
+        for i, w in enumerate(words)
+        if i and is_kind_word(w, "name", question_words) and w.lower() not in roles
+    ]
+    return any(abs(i - j) <= _ROLE_REACH for i in at_role for j in named)
 
 
 def _purpose(sentence: str, question_words: set[str]) -> bool:
@@ -211,10 +351,15 @@ def _purpose(sentence: str, question_words: set[str]) -> bool:
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     """Say whether a sentence holds something of that kind the question does not already say."""
-    if kind == "date":  # a date may take two words ("May 14")
-        return bool(_DATE.search(" ".join(_new_words(sentence, question_words))))
+    if kind == "date":  # a date may take two words ("May 14"); a time answers "when" too
+        new = " ".join(_new_words(sentence, question_words))
+        return bool(_DATE.search(new)) or bool(_TIME.search(sentence))
     if kind == "reason":  # a cause may take two words ("due to")
         new = " ".join(_new_words(sentence, question_words))
         return bool(_REASON.search(new)) or _purpose(sentence, question_words)
+    if kind in _SPANS:  # an age, a phone number, an address: a few words in a set form
+        return any(_new_words(m[0], question_words, 0) for m in _SPANS[kind].finditer(sentence))
+    if kind == "name" and (roles := role_words(question_words)):  # "who founded": a founder
+        return _holds_role(sentence, roles, question_words)
     # Not the first word: a capital there only starts the sentence.
     return any(is_kind_word(w, kind, question_words) for w in WORD.findall(sentence)[1:])

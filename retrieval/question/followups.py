@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from newsbot.core.calendar import MONTH_AND_WEEKDAY_NAMES
 from newsbot.core.types import Turn
 from newsbot.retrieval.question.answer_kinds import QUESTION_WORDS, anchor_words, answer_kind
+from newsbot.retrieval.question.date_windows import without_dates
 
 # Words that lean on an earlier turn: "What did they agree on?", "When was that?"
 _ANAPHORA = re.compile(
@@ -30,14 +31,33 @@ _ELLIPSIS = re.compile(r"^\W*(?:and|what about|how about)\b", re.IGNORECASE)
 _ASKS = re.compile(r"\b(?:who|whom|whose|what|when|where|which|why|how)\b", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\[\d+\]\s*")
 _PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|it|its|they|them|their)\b", re.IGNORECASE)
+# Words that can only mean something said before (unlike "that", which may open a clause).
+_POINTER = re.compile(
+    r"\b(?:he|him|his|she|her|hers|it|its|they|them|their|theirs|there)\b", re.IGNORECASE
+)
+# "Is there", "there are": a "there" that points nowhere.
+_BEING = frozenset(("is", "are", "was", "were", "will", "has", "have", "had", "isn't", "aren't"))
+_POSSESSIVE = frozenset(("its", "their", "his", "her"))
 _PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
 _NAME_WORD = re.compile(r"[\w'’.-]+")
 _PUNCT = "…\"'“”‘’()[],;:.!?"
 _QUESTION_STEMS = frozenset(w[:5] for w in QUESTION_WORDS)
 # Question words as the tokenizer stems them ("many" -> "mani"): not a subject's words.
-_QUESTION_TERMS = frozenset(QUESTION_WORDS) | {"mani", "much"}
 # Fewest words of its own (question words aside) that can name a new subject.
 _OWN_SUBJECT = 3
+# How much more a name says what a question is about than any other word of it.
+_NAME_WEIGHT = 2.0
+# Words that say how a question is asked, not what about (stemmed as search does).
+_NOT_SUBJECT = " ".join(
+    sorted(
+        {*QUESTION_WORDS, "many", "much", "he", "him", "his", "she", "her", "hers", "it", "its"}
+        | {"they", "them", "their", "theirs", "there", "be", "being", "may", "might", "must"}
+    )
+)
+# "Which company ... its", "Who announced his ...": a pronoun that means the thing asked for.
+_HELPING = r"(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|may|might)"
+_WHICH_THING = re.compile(rf"\b(?:which|what|whose)\s+(?!{_HELPING}\b)\w", re.IGNORECASE)
+_WHO_DID = re.compile(rf"\bwho\s+(?!{_HELPING}\b)\w", re.IGNORECASE)
 # Words before a place or an organisation's name, rather than before a person's.
 _BEFORE_PLACES = frozenset(("in", "at", "from", "of", "to", "on", "for", "near", "into", "across"))
 # Capitalised words that start a sentence rather than a name.
@@ -71,23 +91,69 @@ def changes_subject(
     terms: Callable[[str], list[str]],
     article_words: Callable[[Sequence[str]], set[str]],
 ) -> bool:
-    """Say whether a question that names nothing asks about a subject of its own.
+    """Say whether a question asks about a subject of its own rather than the story discussed.
 
-    "Who scored the winning penalty in the regional cup final?" after a turn about a drone
-    leans on nothing and names no one, yet it is not about the drone: it has words enough
-    for a subject, and fewer than half of them are in the story discussed (the articles the
-    conversation cited, its questions and its answers). `terms` stems text as search does;
-    `article_words` gives the stems of articles' text.
+    "Who founded the company that makes the XR-17?" after a turn about ferries leans on
+    nothing: its "that" opens a clause, and most of what it says (its names counting
+    double) is in no turn and no article cited. "Who scored the winning penalty in the
+    regional cup final?" after a turn about a drone names no one, yet has words enough for a
+    subject, and fewer than half of them are in the story discussed. A pronoun that can only
+    mean something said before ("When did he retire?"), an "and for X?" or a "tell me more"
+    keeps the story, and so does a question of too few words to name a subject ("What
+    breed?"). `terms` stems text as search does; `article_words` gives the stems of
+    articles' text.
     """
-    if not history or names_something(question) or _leans_by_form(question):
+    if not history or points_back(question) or is_elliptical(question) or asks_for_more(question):
         return False
-    own = [t for t in terms(question) if t not in _QUESTION_TERMS]
-    if len(own) < _OWN_SUBJECT:
-        return False  # "What breed?": too few words to name a subject of its own
+    skip = set(terms(_NOT_SUBJECT))
+    names = {t for word in anchor_words(question) for t in terms(word)} - skip
+    # A date ("this week") says when, not what: most stories share one.
+    own = [t for t in dict.fromkeys(terms(without_dates(question))) if t not in skip]
+    if not own or (not names and len(own) < _OWN_SUBJECT):
+        return False
     said = " ".join(f"{turn.question} {turn.answer}" for turn in history)
     cited = [aid for turn in history for aid in turn.articles]
     discussed = article_words(list(dict.fromkeys(cited))) | set(terms(said))
-    return sum(t in discussed for t in own) * 2 < len(own)
+    weight = {t: _NAME_WEIGHT if t in names else 1.0 for t in own}
+    known = sum(w for t, w in weight.items() if t in discussed)
+    return known * 2 < sum(weight.values())
+
+
+def points_back(question: str) -> bool:
+    """Say whether a question holds a pronoun that can only mean something said before.
+
+    "Where does he work?" does; "Which team did Rob Gronkowski play for when he won?" and
+    "Which company raised its prices?" do not: there the pronoun means the name before it,
+    or what the question asks about. "That", "this" and "the company" often open a clause
+    or name anew, so they alone do not point back.
+    """
+    pronoun = next(
+        (m for m in _POINTER.finditer(question) if not _existential(question, m)),
+        None,
+    )
+    if pronoun is None:
+        return False
+    before = question[: pronoun.start()]
+    named = any(
+        w[:1].isupper() and not _FUNCTION_WORD.fullmatch(w) and w.lower() not in QUESTION_WORDS
+        for w in _NAME_WORD.findall(before)
+    )
+    # Only a possessive means what is asked about: "Which company raised its prices?", but
+    # "What happened to him?"; "Who scored their penalty?" may mean a team said before.
+    word = pronoun.group().lower()
+    own = word in _POSSESSIVE and (
+        bool(_WHICH_THING.search(before)) or (word != "their" and bool(_WHO_DID.search(before)))
+    )
+    return not (named or own)
+
+
+def _existential(question: str, pronoun: re.Match[str]) -> bool:
+    """Say whether a "there" only says that something exists ("Is there news on X?")."""
+    if pronoun.group().lower() != "there":
+        return False
+    before = question[: pronoun.start()].split()[-1:]
+    after = question[pronoun.end() :].split()[:1]
+    return any(w.strip("?!.,").lower() in _BEING for w in [*before, *after])
 
 
 def _leans_by_form(question: str) -> bool:
@@ -171,7 +237,7 @@ def answered_name(turn: Turn, said: str = "") -> str:
     "in", "at", "from"...) are passed over; `said` is everything asked up to that turn.
     """
     # A headline capitalises every word: no name stands out in it.
-    pieces = [p for p in _MARKER.split(turn.answer) if p.strip() and not _title_case(p)]
+    pieces = [p for p in _MARKER.split(turn.answer) if p.strip() and not looks_like_headline(p)]
     if not pieces:
         return ""
     asked = {w.lower()[:5] for w in _NAME_WORD.findall(turn.question)} - _QUESTION_STEMS
@@ -198,7 +264,7 @@ def answered_name(turn: Turn, said: str = "") -> str:
     return ""
 
 
-def _title_case(text: str) -> bool:
+def looks_like_headline(text: str) -> bool:
     """Say whether nearly all longer words of a text are capitalised, as in a headline."""
     longer = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
     return len(longer) > 2 and 4 * sum(w[:1].isupper() for w in longer) >= 3 * len(longer)
@@ -218,6 +284,11 @@ def _runs(words: list[str], ends: list[bool]) -> list[list[int]]:
             runs.append(run)
             run = []
     return [*runs, run] if run else runs
+
+
+def split_answer(text: str) -> list[str]:
+    """The pieces an answer quoted, without their [n] markers."""
+    return [piece.strip() for piece in _MARKER.split(text) if piece.strip()]
 
 
 def fold(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Protocol
 from newsbot.core.tokenizer import Tokenizer
 from newsbot.core.types import Chunk
 from newsbot.retrieval.question.chat import FUNCTION_WORDS, WORDS, clean
+from newsbot.retrieval.question.news_asks import STORY_WORDS
 
 __all__ = ["corpus_passages", "read_question", "respell", "truecase"]
 
@@ -268,6 +269,8 @@ class _Speller:
         if token.isdigit():
             return token
         lower = token.lower()
+        if lower in STORY_WORDS:  # "story", "article": how people ask about news, not typos
+            return token
         if re.search(r"[-‐]", token):
             parts = re.split(r"[-‐]", token)
             joined = "".join(parts)

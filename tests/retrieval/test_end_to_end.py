@@ -19,6 +19,24 @@ def test_question_answered_with_a_correct_citation(samples_newsbot):
     assert cited.published_at == "2024-03-03"
 
 
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # The figure first, not the launch story the article opens with.
+        (
+            "How much did Harbor City's electric ferry project cost?",
+            "The project cost $38.5 million",
+        ),
+        # The name beside the role the question names ("founder" for "founded").
+        ("Who founded the company that makes the XR-17?", "Company founder Ottoline Brackenridge"),
+    ],
+)
+def test_the_first_sentence_states_the_fact_asked_for(samples_newsbot, question, first):
+    answer = samples_newsbot.answer(question)
+    assert not answer.refused
+    assert answer.text.startswith(first)
+
+
 def test_every_marker_names_a_listed_source(samples_newsbot):
     import re
 

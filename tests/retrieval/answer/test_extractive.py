@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.retrieval.answer.quotes import shorten
+from newsbot.core.sentences import split_sentences
+from newsbot.core.tokenizer import Tokenizer
+from newsbot.core.types import Chunk
+from newsbot.retrieval.answer.extractive import ExtractiveComposer, answer_first
+from newsbot.retrieval.answer.quotes import Candidate, shorten
 from newsbot.retrieval.question.answer_kinds import (
     WORD,
     answer_kind,
@@ -13,6 +17,7 @@ from newsbot.retrieval.question.answer_kinds import (
     holds_kind,
     is_kind_word,
 )
+from newsbot.retrieval.search.hybrid import Hit
 
 
 @pytest.mark.parametrize(
@@ -102,3 +107,64 @@ def test_the_days_and_years_a_question_names():
         "2021",
     ]
     assert dates_named("What may happen this week?") == []
+
+
+def _hit(article: str, title: str, text: str, rank_score: float = 0.5) -> Hit:
+    chunk = Chunk(f"{article}:0", article, text, 0, {"title": title, "article_id": article})
+    return Hit(chunk=chunk, score=rank_score, dense=0.5)
+
+
+def _composer() -> ExtractiveComposer:
+    return ExtractiveComposer(terms=Tokenizer(), split=split_sentences)
+
+
+def test_a_headline_that_holds_no_answer_comes_after_the_sentence_that_does():
+    hit = _hit(
+        "ferries",
+        "Harbor City ferry project cost revealed by council",
+        "Council papers show the ferry project cost $38.5 million, paid by the city. "
+        "The ferries carry commuters across Gull Bay every morning.",
+    )
+    answer = _composer().compose("How much did the Harbor City ferry project cost?", [hit])
+    assert not answer.refused
+    assert answer.text.startswith("Council papers show the ferry project cost $38.5 million")
+
+
+def test_a_headline_that_holds_the_answer_may_come_first():
+    first, _ = answer_first(
+        [
+            Candidate(
+                "Ferries cost $38.5 million", 0, _hit("a", "t", "x").chunk, 2.0, 0, 0, True, True
+            ),
+            Candidate("The city paid 12 builders", 0, _hit("a", "t", "x").chunk, 1.0, 0, 0, True),
+        ]
+    )
+    assert first.sentence == "Ferries cost $38.5 million"
+    plain = answer_first(
+        [
+            Candidate("Ferry project cost revealed", 0, _hit("a", "t", "x").chunk, 2.0, title=True),
+            Candidate("It cost $38.5 million", 0, _hit("a", "t", "x").chunk, 1.0, answers=True),
+        ]
+    )
+    assert plain[0].sentence == "It cost $38.5 million"
+
+
+def test_an_article_about_something_else_adds_nothing_to_the_answer():
+    other = _hit(
+        "drone",
+        "Drone project cost: maker tests deliveries",
+        "The city drone project cost $95,000 per aircraft to build, and the project cost more "
+        "than planned.",
+    )
+    ferries = _hit(
+        "ferries",
+        "Harbor City ferry project",
+        "The Harbor City ferry project cost $38.5 million, including both vessels. "
+        "The ferry project was approved by the Harbor City council in 2021.",
+    )
+    question = "How much did the Harbor City ferry project cost?"
+    answer = _composer().compose(question, [other, ferries])
+    assert not answer.refused
+    # The drone article shares "city", "project" and "cost", but not what the question is about.
+    assert [c.article_id for c in answer.citations] == ["ferries"]
+    assert "drone" not in answer.text.lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsbot.core.types import Turn
 from newsbot.retrieval.question.followups import (
     answered_name,
@@ -289,3 +291,167 @@ def test_a_pronoun_means_the_name_answered_only_where_it_can():
         "Meridian Foods Agrees Deal For Local Dairy [1] Meridian Foods will pay $28.50. [1]",
     )
     assert answered_name(buyer) == "Meridian Foods"
+
+
+# Follow-ups as people chain them (issue 23): a new subject, "he", "who said that", a count
+# the story does not give.
+
+FERRY_COST = "How much did Harbor City's electric ferry project cost?"
+XR17_FOUNDER = "Who founded the company that makes the XR-17?"
+
+
+def test_a_new_question_after_an_unrelated_one_is_read_on_its_own(samples_newsbot):
+    _, then = chat(samples_newsbot, FERRY_COST, XR17_FOUNDER)
+    alone = samples_newsbot.answer(XR17_FOUNDER)
+    assert not then.refused
+    assert set(cited_files(then)) == {"06_xr17-island-drone-deliveries.txt"}
+    assert then.text == alone.text
+
+
+def test_an_unrelated_question_does_not_keep_the_earlier_date_window(samples_newsbot):
+    from newsbot.retrieval.newsbot import plan_query
+
+    # The ferries' month would leave out the drone article, published in November 2023.
+    first = "What did Harbor City's electric ferries cost in March 2024?"
+    answer = samples_newsbot.answer(first)
+    history = [Turn.of(first, answer)]
+    question, kept = samples_newsbot._conversation(XR17_FOUNDER, history)
+    assert kept == []
+    query = plan_query(question, kept, samples_newsbot.today())
+    assert not query.window.narrowed
+    assert "ferr" not in query.text.lower()
+    then = samples_newsbot.answer(XR17_FOUNDER, history)
+    assert not then.refused
+    assert cited_files(then)[0] == "06_xr17-island-drone-deliveries.txt"
+
+
+def test_how_old_is_he_is_about_the_person_just_named(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "Who scored the winning penalty in the regional cup final?",
+        "How old is he?",
+    )
+    assert "Adjei-Brandt" in first.text
+    assert "Adjei-Brandt, 23," in then.text
+    # Not the ferry Osprey's "36-year-old" nor any other article's age.
+    assert set(cited_files(then)) == {"04_valley-united-regional-cup.txt"}
+
+
+def test_he_means_the_person_the_story_is_about_after_a_which_question(samples_newsbot):
+    history = [
+        Turn.of(q, samples_newsbot.answer(q))
+        for q in ["Which midfielder scored the winning penalty in the regional cup final?"]
+    ]
+    question, kept = samples_newsbot._conversation("How old is he?", history)
+    assert kept and "Adjei-Brandt" in question
+
+
+def test_who_said_that_names_who_said_the_quote_just_given(samples_newsbot):
+    first, then = chat(samples_newsbot, "How contagious is measles?", "and who said that?")
+    assert "most contagious" in first.text
+    assert not then.refused
+    assert "Venkataraman" in then.text
+    assert "Dr. Priya Venkataraman" in then.text  # who she is, from where the article says it
+    assert set(cited_files(then)) == {"07_dorrance-county-measles-clinics.txt"}
+
+
+def test_a_count_the_story_does_not_give_is_refused(samples_newsbot):
+    first, then = chat(
+        samples_newsbot,
+        "How many firefighters will Millbrook hire?",
+        "How many firefighters were injured?",
+    )
+    assert "six additional firefighters" in first.text
+    assert then.refused  # the story counts firefighters hired, none injured
+
+
+def test_a_count_the_story_gives_is_answered(samples_newsbot):
+    _, then = chat(
+        samples_newsbot,
+        "How many firefighters will Millbrook hire?",
+        "How many councilmembers voted against the budget?",
+    )
+    assert not then.refused
+    assert cited_files(then)[0] == "02_millbrook-budget-vote.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_newsbot(tmp_path_factory, embedder):
+    """The real chain over the samples and the seed article (Pakistan, from Dawn)."""
+    from newsbot.retrieval.newsbot import Newsbot
+    from tests.support.stores import EXAMPLES, SHARED, ingest_into, make_settings
+
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip("../shared/seeds is not present")
+    settings = make_settings(tmp_path_factory.mktemp("seed-store"))
+    store, report = ingest_into(settings, embedder, EXAMPLES, SHARED / "seeds")
+    assert report.failed == 0
+    return Newsbot(settings, embedder=embedder, store=store)
+
+
+def test_police_killed_after_police_trained_is_refused_and_who_said_that_is_the_report(
+    seed_newsbot,
+):
+    first, killed, who = chat(
+        seed_newsbot,
+        "What did Pakistan and the US say about terror attacks?",
+        "How many police were killed?",
+        "and who said that?",
+    )
+    assert not first.refused
+    assert killed.refused  # the story's only count of police is of those trained
+    assert "Centre for Research and Security Studies" in who.text
+    assert "Millbrook" not in who.text and "Harbor City" not in who.text
+
+
+def test_a_question_that_names_what_the_story_never_said_changes_the_subject():
+    from newsbot.core.tokenizer import Tokenizer
+    from newsbot.retrieval.question.followups import changes_subject
+
+    terms = Tokenizer()
+    ferry = "Harbor City's electric ferries cost $38.5 million, including both vessels."
+
+    def article_words(ids):
+        return set(terms(ferry)) if "ferry" in ids else set()
+
+    history = [Turn(FERRY_COST, "The project cost $38.5 million. [1]", ("ferry",))]
+    # "that" opens a clause here, and nothing it names was said: a subject of its own.
+    assert changes_subject(XR17_FOUNDER, history, terms, article_words)
+    assert changes_subject(
+        "What country elected its first leftist leader?", history, terms, article_words
+    )
+    # What the story holds, a pronoun meaning what was said, or too few words: the story.
+    assert not changes_subject(
+        "How much did the Harbor City vessels cost?", history, terms, article_words
+    )
+    assert not changes_subject("Who built them?", history, terms, article_words)
+    assert not changes_subject("Who paid for it, the city?", history, terms, article_words)
+    assert not changes_subject("And for the XR-17?", history, terms, article_words)
+
+
+def test_a_pronoun_points_back_unless_it_means_a_name_or_the_thing_asked_for():
+    from newsbot.retrieval.question.followups import points_back
+
+    assert points_back("Where does he work?")
+    assert points_back("What happened to him?")
+    assert points_back("Who scored their winning penalty?")  # a team said before, maybe
+    assert points_back("How many people are in quarantine there?")
+    assert not points_back("Which team did Rob Gronkowski play for when he won?")
+    assert not points_back("Which company raised its prices?")
+    assert not points_back("Who announced his resignation this week?")
+    assert not points_back("Is there any news on Ghana?")
+    assert not points_back("Who founded the company that makes the XR-17?")
+
+
+def test_streaming_answers_who_said_that_and_refuses_a_missing_count_alike(samples_newsbot):
+    from newsbot.retrieval.answer.generative import Final
+
+    question = "How contagious is measles?"
+    history = [Turn.of(question, samples_newsbot.answer(question))]
+    events = list(samples_newsbot.stream("and who said that?", history))
+    assert isinstance(events[-1], Final)
+    assert events[-1].answer.text == samples_newsbot.answer("and who said that?", history).text
+    question = "How many firefighters will Millbrook hire?"
+    history = [Turn.of(question, samples_newsbot.answer(question))]
+    events = list(samples_newsbot.stream("How many firefighters were injured?", history))
+    assert isinstance(events[-1], Final) and events[-1].answer.refused
