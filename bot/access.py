@@ -11,12 +11,28 @@ from telegram import Bot, Chat, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from newsbot.core import ConfigError
+
 if TYPE_CHECKING:
     from newsbot.bot.context import Context
+    from newsbot.bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, this bot is private. Ask its owner for access."
+CLOSED = (
+    "nobody may use this bot: set NEWSBOT_TELEGRAM_ALLOWED_USERS or "
+    "NEWSBOT_TELEGRAM_ALLOWED_CHATS (or NEWSBOT_TELEGRAM_ADMINS), "
+    "or NEWSBOT_TELEGRAM_OPEN=true for a public bot"
+)
+BOTH = (
+    "NEWSBOT_TELEGRAM_OPEN=true lets anyone in, so the allow-lists would do nothing: "
+    "set the lists or NEWSBOT_TELEGRAM_OPEN, not both"
+)
+PUBLIC = (
+    "this bot is public (NEWSBOT_TELEGRAM_OPEN=true): anyone who finds it on Telegram "
+    "can ask it about the articles"
+)
 
 
 def _split(entries: Iterable[str]) -> tuple[set[int], set[str]]:
@@ -40,29 +56,53 @@ def _matches(who: User | Chat | None, ids: set[int], names: set[str]) -> bool:
 
 
 class Access:
-    """The allow lists and admins from the settings; empty allow lists mean open to all."""
+    """The allow lists and admins from the settings; only a public bot lets anyone in."""
 
     def __init__(
-        self, users: Iterable[str] = (), chats: Iterable[str] = (), admins: Iterable[str] = ()
+        self,
+        users: Iterable[str] = (),
+        chats: Iterable[str] = (),
+        admins: Iterable[str] = (),
+        public: bool = False,
     ):
         self.user_ids, self.usernames = _split(users)
         self.chat_ids, self.chat_names = _split(chats)
         self.admin_ids, self.admin_names = _split(admins)
+        self.public = public
+
+    @classmethod
+    def from_settings(cls, settings: BotSettings) -> Access:
+        return cls(
+            settings.telegram_allowed_users,
+            settings.telegram_allowed_chats,
+            settings.telegram_admins,
+            public=settings.telegram_open,
+        )
 
     @property
-    def open(self) -> bool:
-        return not (self.user_ids or self.usernames or self.chat_ids or self.chat_names)
+    def listed(self) -> bool:
+        return bool(self.user_ids or self.usernames or self.chat_ids or self.chat_names)
 
     def is_admin(self, user: User | None) -> bool:
         return _matches(user, self.admin_ids, self.admin_names)
 
     def allows(self, user: User | None, chat: Chat | None) -> bool:
         """Say whether this user, in this chat, may use the bot."""
-        if self.is_admin(user) or self.open:
+        if self.public or self.is_admin(user):
             return True
         return _matches(user, self.user_ids, self.usernames) or _matches(
             chat, self.chat_ids, self.chat_names
         )
+
+
+def decide_access(settings: BotSettings) -> Access:
+    """Return who may use the bot; refuse a bot nobody may use, or lists a public bot ignores."""
+    access = Access.from_settings(settings)
+    if access.public and access.listed:
+        raise ConfigError(BOTH)
+    if not (access.public or access.listed or access.admin_ids or access.admin_names):
+        raise ConfigError(CLOSED)
+    return access
 
 
 def is_private(message: Message) -> bool:

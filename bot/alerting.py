@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,6 +130,23 @@ def digest(newsbot: Newsbot, since: float, most: int) -> Digest:
         reverse=True,
     )
     return Digest(ranked[:most], len(stories))
+
+
+def digest_heading(found: Digest, since: float) -> str:
+    """Say what a digest covers: stories added since a moment, and when older ones ran.
+
+    A digest lists what the store took in, which after a first ingest of an archive is years
+    of news: the heading names the publication dates so that "since yesterday" misleads nobody.
+    """
+    when = datetime.fromtimestamp(since).strftime("%Y-%m-%d %H:%M")
+    if not found.stories:
+        return f"No stories added since {when}."
+    heading = f"Top stories added since {when}"
+    days = sorted(s.lead.published_at[:10] for s in found.stories if s.lead.published_at)
+    if days and days[0] < when[:10]:
+        span = days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
+        heading += f" (published {span})"
+    return heading
 
 
 def digest_lines(found: Digest, as_html: bool) -> list[str]:

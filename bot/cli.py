@@ -103,12 +103,15 @@ def add_registered_parsers(commands: Subcommands) -> None:
 
 
 def run_telegram(args: argparse.Namespace) -> int:
+    from newsbot.bot.access import decide_access
     from newsbot.bot.settings import BotSettings
     from newsbot.bot.telegram import run
 
+    settings = BotSettings()
+    decide_access(settings)  # a bot nobody may use is refused before the store opens
     newsbot = open_newsbot(live=True)
     try:
-        run(BotSettings(), newsbot)
+        run(settings, newsbot)
     finally:
         newsbot.stop_freshness()
     return EXIT_OK

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from newsbot.bot.cli_common import EXIT_OK, NO_ARTICLES, open_newsbot
+from newsbot.bot.cli_common import EXIT_OK, NO_ARTICLES, open_newsbot, unreachable
+from newsbot.core import NewsbotError, StoreError
 
 if TYPE_CHECKING:
     from newsbot.bot.memory import ChatMemory
@@ -59,10 +60,14 @@ def run_chat(args: argparse.Namespace) -> int:
         )
     while True:
         try:
-            question = input("\n> ").strip()
-        except (EOFError, KeyboardInterrupt):
+            question = read_line("\n> ").strip()
+        except EOFError:
             print()
             return EXIT_OK
+        except KeyboardInterrupt:
+            # As in Python's REPL: the line typed so far is dropped, the conversation is kept.
+            print()
+            continue
         if question.lower() in {"quit", "exit", ":q"}:
             return EXIT_OK
         try:
@@ -71,6 +76,34 @@ def run_chat(args: argparse.Namespace) -> int:
             # Wherever it lands (a library call, a half-printed line, the remembering), Ctrl-C
             # ends only this turn; an answer cut short is never remembered.
             print("(cancelled)")
+        except NewsbotError as error:
+            # A store that went away ends only this turn: the next question tries it again.
+            print(f"newsbot: {turn_failure(error, newsbot.store.location)}")
+
+
+def read_line(prompt: str) -> str:
+    """Show the prompt and read a line; on a terminal, a Ctrl-C at any moment interrupts it."""
+    if not sys.stdin.isatty():
+        return input(prompt)
+    import select
+
+    print(prompt, end="", flush=True)
+    # input() waits in C, where a Ctrl-C landing just before its read (a second Ctrl-C right
+    # after "(cancelled)") would wait for Enter; this loop sees it within a fraction of a second.
+    # A terminal's stdin is readable only once a whole line (or Ctrl-D) is in.
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.removesuffix("\n")
+
+
+def turn_failure(error: NewsbotError, location: str) -> str:
+    """Say in one line why a question got no answer."""
+    if isinstance(error, StoreError) and unreachable(error):
+        return f"the article store at {location} is not reachable; retrying"
+    return str(error)
 
 
 def chat_turn(newsbot: Newsbot, memory: ChatMemory, question: str, as_of: date | None) -> None:

@@ -1,4 +1,4 @@
-"""What the `newsbot` commands share: exit codes, the empty-store hint, days, the chain."""
+"""What the `newsbot` commands share: exit codes, the empty-store hint, days, the chain, outages."""
 
 from __future__ import annotations
 
@@ -31,3 +31,17 @@ def open_newsbot(live: bool = False) -> Newsbot:
     if live:
         newsbot.start_freshness()
     return newsbot
+
+
+def unreachable(error: BaseException) -> bool:
+    """Tell whether an error, or one it was raised from, is a store server that did not answer."""
+    import httpx
+
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ConnectionError | TimeoutError | httpx.TransportError):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False

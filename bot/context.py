@@ -39,11 +39,7 @@ class BotData:
         self.newsbot = newsbot
         self.settings = settings
         self.memory = ChatMemory(settings.history_turns)
-        self.access = Access(
-            settings.telegram_allowed_users,
-            settings.telegram_allowed_chats,
-            settings.telegram_admins,
-        )
+        self.access = Access.from_settings(settings)
         self.rate_limiter = RateLimiter(settings.telegram_rate_limit, settings.telegram_rate_window)
         self.ingest_paths = list(settings.ingest_paths)
 

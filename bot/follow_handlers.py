@@ -21,6 +21,7 @@ from newsbot.bot.alerting import (
     alert_pass,
     current_seq,
     digest,
+    digest_heading,
     digest_lines,
     open_state,
 )
@@ -40,13 +41,13 @@ HELP = (
     "/follow WORDS tells you of each new story about them, e.g. /follow electric ferries\n"
     "/following lists what this chat follows\n"
     "/unfollow N (or the words, or all) stops one\n"
-    "/digest the top stories since your last digest (or /digest 2024-05-14)"
+    "/digest the top stories added since your last digest (or /digest 2024-05-14)"
 )
 COMMANDS = [
     ("follow", "tell this chat of new stories on a topic"),
     ("following", "the topics this chat follows"),
     ("unfollow", "stop following a topic"),
-    ("digest", "the top stories since the last digest"),
+    ("digest", "the top stories added since the last digest"),
 ]
 
 
@@ -139,17 +140,15 @@ async def digest_command(update: Update, context: Context) -> None:
     newsbot = context.bot_data.newsbot
     found = await asyncio.to_thread(digest, newsbot, since, context.bot_data.settings.digest_size)
     follows.mark_digest(chat, now)
-    when = datetime.fromtimestamp(since).strftime("%Y-%m-%d %H:%M")
+    heading = digest_heading(found, since)
     if not found.stories:
-        await message.reply_text(f"No new stories since {when}.")
+        await message.reply_text(heading)
         return
-    heading = f"<b>Top stories since {html.escape(when)}</b>"
-    text = "\n".join([heading, *digest_lines(found, as_html=True)])
+    text = "\n".join([f"<b>{html.escape(heading)}</b>", *digest_lines(found, as_html=True)])
     try:
         await message.reply_text(text, parse_mode=ParseMode.HTML)
     except BadRequest:  # HTML Telegram would not take: the same lines, plain
-        plain = "\n".join([f"Top stories since {when}", *digest_lines(found, as_html=False)])
-        await message.reply_text(plain)
+        await message.reply_text("\n".join([heading, *digest_lines(found, as_html=False)]))
 
 
 def may_hear(access: Access) -> Callable[[Follow], bool]:

@@ -9,6 +9,7 @@ once however many of its topics it matches.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,26 @@ CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, chat INTEGER NOT NULL, story TEXT NOT NULL,
     html TEXT NOT NULL, plain TEXT NOT NULL, created REAL NOT NULL);
 """
+
+
+# Words that would match nearly every story: function words and the vocabulary of news itself.
+COMMON_WORDS = """
+    a about after all also an and any are as at be been before but by can could did do does
+    for from had has have he her his how i if in into is it its just me more most my new news
+    no not now of on one or our out over said she so some story stories than that the their
+    them then there these they this to today up us was we were what when where which who why
+    will with would you your article articles report reports update updates latest breaking
+    headline headlines world local anything everything something stuff thing things info
+    information topic topics people day days week weeks year years time"""
+TOO_COMMON = frozenset(COMMON_WORDS.split())
+WORD = re.compile(r"[^\W_]+")
+
+
+def distinctive(word: str) -> bool:
+    """Say whether a word could pick stories out: not common, and 3+ letters, a digit or 'EU'."""
+    if word.casefold() in TOO_COMMON:
+        return False
+    return len(word) >= 3 or any(ch.isdigit() for ch in word) or (len(word) == 2 and word.isupper())
 
 
 class FollowError(NewsbotError):
@@ -94,6 +115,11 @@ class Follows(SqliteFile):
         topic = " ".join(topic.split())
         if not any(ch.isalnum() for ch in topic):
             raise FollowError("Say what to follow, e.g. /follow electric ferries")
+        if not any(distinctive(word) for word in WORD.findall(topic)):
+            raise FollowError(
+                f"“{topic}” would match nearly every story: name what it is about, "
+                "e.g. /follow electric ferries or /follow XR-17 drone"
+            )
         if len(topic) > MAX_TOPIC_CHARS:
             raise FollowError(
                 f"That is too long to follow: keep it under {MAX_TOPIC_CHARS} letters."

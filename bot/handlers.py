@@ -32,6 +32,9 @@ HELP = (
     "/sources the sources of my last answer\n"
     "/reset forget our conversation\n"
     "/stats what I know\n"
+    "/follow WORDS tells you of each new story about them, e.g. /follow electric ferries\n"
+    "/following lists what this chat follows, /unfollow N stops one\n"
+    "/digest the top stories added since your last digest\n"
     "/help this text"
 )
 BUSY = "I'm still working on your last question; ask again once it is answered."

@@ -21,11 +21,13 @@ class BotSettings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     history_turns: int = 6  # earlier exchanges a chat remembers for follow-up questions
 
-    # Who may use the bot: user ids or @usernames, and chat ids. All empty: anyone.
+    # Who may use the bot: user ids or @usernames, and chat ids.
     telegram_allowed_users: CommaList = []
     telegram_allowed_chats: CommaList = []
     # User ids or @usernames that may run /ingest (and are always allowed).
     telegram_admins: CommaList = []
+    # A public bot: anyone may use it. Without this, lists or admins, the bot will not start.
+    telegram_open: bool = False
     # A chat that hears about errors (one line each, never a traceback); empty: none.
     telegram_admin_chat: str = ""
 

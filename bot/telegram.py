@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 
 from newsbot.bot import follow_handlers, handlers
-from newsbot.bot.access import gate
+from newsbot.bot.access import PUBLIC, decide_access, gate
 from newsbot.bot.context import BotData, Context
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram_order import PerChatOrder
@@ -63,6 +63,7 @@ def build_application(settings: BotSettings, newsbot: Newsbot) -> BotApplication
     token = settings.telegram_token.get_secret_value()
     if not token:
         raise ConfigError("NEWSBOT_TELEGRAM_TOKEN is not set (see .env.example)")
+    decide_access(settings)
     alerts: list[follow_handlers.AlertLoop] = []
 
     async def started(application: BotApplication) -> None:
@@ -194,7 +195,11 @@ def webhook_options(settings: BotSettings) -> dict[str, Any]:
 def run(settings: BotSettings, newsbot: Newsbot) -> None:
     """Run the bot (webhook when a URL is set, polling otherwise) until SIGINT or SIGTERM."""
     redact_token_in_logs(settings.telegram_token.get_secret_value())
+    # PTB runs on the thread's event loop and closes it when it stops: each run gets a new one.
+    asyncio.set_event_loop(asyncio.new_event_loop())
     application = build_application(settings, newsbot)
+    if settings.telegram_open:  # said at every start, so that nobody runs one unawares
+        log.warning(PUBLIC)
     if settings.telegram_webhook_url:
         options = webhook_options(settings)
         log.info(

@@ -38,7 +38,8 @@ class Freshness:
     Every `interval` it reads the feed's length (one count). When the keyword index has stayed
     behind it for `grace` seconds, it takes the ingest lock if free and catches up; in embedded
     mode, when the feed moved since Chroma was opened, it reopens Chroma beside the open one.
-    It never blocks a question and prints nothing: failures go to the log and are retried.
+    It never blocks a question and prints nothing: failures go to the log, one line per
+    outage, and are retried.
     """
 
     def __init__(
@@ -78,13 +79,24 @@ class Freshness:
             self.serving.refreshed_elsewhere = False
 
     def _run(self) -> None:
+        failing_since: float | None = None
         while not self._stop.is_set():
             try:
                 self.tick()
-            except NewsbotError as error:
-                log.warning("freshness check failed (%s); trying again", error)
-            except Exception:
-                log.exception("freshness check failed; trying again")
+            except Exception as error:
+                # An outage (a stopped server) fails every tick: one line when it starts, the
+                # rest at debug level, so a chat's prompt is not written over every second.
+                if failing_since is None:
+                    failing_since = time.monotonic()
+                    report_first_failure(error)
+                else:
+                    log.debug("freshness check failed again (%s)", error)
+            else:
+                if failing_since is not None:
+                    log.info(
+                        "freshness checks work again after %.0fs", time.monotonic() - failing_since
+                    )
+                    failing_since = None
             self._stop.wait(self.interval)
 
     def tick(self) -> None:
@@ -126,6 +138,14 @@ class Freshness:
         store.reopen()
         self._last_reopen = time.monotonic()
         log.info("reopened the store for new vectors in %.2fs", self._last_reopen - started)
+
+
+def report_first_failure(error: Exception) -> None:
+    """Log the failure that starts an outage: ours in one line, anything else with its trace."""
+    if isinstance(error, NewsbotError):
+        log.warning("freshness check failed (%s); retrying quietly until it works", error)
+    else:
+        log.exception("freshness check failed; retrying quietly until it works")
 
 
 def cover_changes(store: Store) -> bool:

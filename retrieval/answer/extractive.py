@@ -38,6 +38,8 @@ from newsbot.retrieval.search.hybrid import Hit
 REFUSAL = "I couldn't find this in the news I have."
 NOTHING_MORE = "That is all I have on this."
 _TUNED = ComposeParams()
+# Kinds no sentence answers without holding one: the articles give an age or they do not.
+NARROW_KINDS = frozenset(("age", "phone", "address"))
 
 
 class Composer(Protocol):
@@ -139,6 +141,8 @@ class ExtractiveComposer:
         if self.falls_short(question, hits, found, q_terms, reading.topic, as_of):
             return self.refuse(hits)
         found = self.concerned(found, reading.topic, q_terms, hits)
+        if reading.wanted in NARROW_KINDS and not any(c.answers for c in found):
+            return self.refuse(hits)  # no age, phone or address of what was asked: none given
         chosen = self.choose(found, history, shown, reading, q_terms, own_terms)
         return cited(chosen) if chosen else self.refuse(hits)
 

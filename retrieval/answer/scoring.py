@@ -12,6 +12,7 @@ from newsbot.retrieval.answer.quotes import Candidate
 from newsbot.retrieval.question.answer_kinds import (
     QUESTION_WORDS,
     WORD,
+    age_asked,
     anchor_words,
     answer_kind,
     holds_kind,
@@ -44,6 +45,8 @@ class _Asked:
     wanted: str | None
     words: set[str]
     topic: str
+    held: str | None = None
+    """The kind a sentence must hold, where narrower than `wanted` (a named person's age)."""
 
 
 class SentenceScorer:
@@ -91,7 +94,7 @@ class SentenceScorer:
         for t in topic_terms:
             weight[t] *= self.params.topic_weight
         total = sum(weight.values()) or 1.0
-        asked = _Asked(q_terms, weight, total, wanted, q_words, topic)
+        asked = _Asked(q_terms, weight, total, wanted, q_words, topic, age_asked(question, wanted))
         found = [cand for cand in (self.score(row, asked) for row in rows) if cand is not None]
         found.sort(key=lambda c: c.score, reverse=True)
         return found, q_terms
@@ -124,7 +127,8 @@ class SentenceScorer:
         own = sum(asked.weight[t] for t in q_terms & terms) / asked.total
         overlap = len(q_terms & (terms | row.title_terms)) / len(q_terms) if q_terms else 0.0
         wanted = asked.wanted
-        kind = p.kind_bonus if wanted and holds_kind(row.text, wanted, asked.words) else 0.0
+        held = asked.held or wanted
+        kind = p.kind_bonus if held and holds_kind(row.text, held, asked.words) else 0.0
         headline = 0.0
         # A follow-up's headlines name the topic already known, not what is asked now.
         # A headline often says why, in its own words ("Megadrought thwarts fireworks").

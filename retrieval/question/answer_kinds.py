@@ -10,6 +10,7 @@ from newsbot.core.calendar import (
     WEEKDAY_NAMES,
     WEEKDAY_WORDS,
 )
+from newsbot.retrieval.question.chat import FUNCTION_WORDS
 
 WORD = re.compile(r"[\w'’.-]+")
 # How a question is asked, not what it is about: never evidence of a topic.
@@ -302,7 +303,7 @@ def is_kind_word(word: str, kind: str, question_words: set[str]) -> bool:
         return bool(_DATE_WORD.search(word)) or bool(re.fullmatch(r"\d{1,2}:\d\d", word))
     if kind == "reason":
         return word.lower() in _REASON_WORDS
-    if kind == "age":
+    if kind in ("age", AGE_OF_NAMED):
         return bool(_AGE_WORD.fullmatch(word)) or bool(_NUMBER.fullmatch(word))
     if kind == "phone":
         return bool(_PHONE_WORD.fullmatch(word))
@@ -349,6 +350,36 @@ def _purpose(sentence: str, question_words: set[str]) -> bool:
     )
 
 
+# "How old is Bill Cosby?": an age beside the name, not the age of anyone else nearby.
+AGE_OF_NAMED = "age of the one named"
+_FULL_NAME = re.compile(r"(?<!^)\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)+")
+
+
+def age_asked(question: str, wanted: str | None) -> str | None:
+    """Narrow an age question that names someone in full to that person's age."""
+    if wanted == "age" and _FULL_NAME.search(question.strip()):
+        return AGE_OF_NAMED
+    return wanted
+
+
+# Words of "how old is X?" that say it asks an age, not whose.
+_AGE_ASKS = frozenset(("old", "age", "aged", "year", "years"))
+_AGE_REACH = 3  # words either side of an age in which the one it belongs to is named
+
+
+def _beside_asked(sentence: str, match: re.Match[str], question_words: set[str]) -> bool:
+    """Say whether an age stands beside a word the question names ("Adjei-Brandt, 23,").
+
+    "The 36-year-old Osprey" answers "How old is the Osprey?", not "How old is he?" asked of
+    someone the article never gives an age for.
+    """
+    before = WORD.findall(sentence[: match.start()])[-_AGE_REACH:]
+    after = WORD.findall(sentence[match.end() :])[:_AGE_REACH]
+    inside = WORD.findall(match[0])
+    asked = question_words - QUESTION_WORDS - FUNCTION_WORDS - _AGE_ASKS
+    return any(w.lower().strip(".'’,") in asked for w in [*before, *inside, *after])
+
+
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     """Say whether a sentence holds something of that kind the question does not already say."""
     if kind == "date":  # a date may take two words ("May 14"); a time answers "when" too
@@ -357,7 +388,12 @@ def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:
     if kind == "reason":  # a cause may take two words ("due to")
         new = " ".join(_new_words(sentence, question_words))
         return bool(_REASON.search(new)) or _purpose(sentence, question_words)
-    if kind in _SPANS:  # an age, a phone number, an address: a few words in a set form
+    if kind == AGE_OF_NAMED:  # the named person's age, not another's in the sentence
+        return any(
+            _new_words(m[0], question_words, 0) and _beside_asked(sentence, m, question_words)
+            for m in _AGE.finditer(sentence)
+        )
+    if kind in _SPANS:  # a phone number, an address, a sum: a few words in a set form
         return any(_new_words(m[0], question_words, 0) for m in _SPANS[kind].finditer(sentence))
     if kind == "name" and (roles := role_words(question_words)):  # "who founded": a founder
         return _holds_role(sentence, roles, question_words)

@@ -96,7 +96,9 @@ def number_of(hits, filename: str) -> int:
     raise AssertionError(f"{filename} not retrieved")
 
 
-def test_ctrl_c_cancels_the_answer_and_keeps_the_conversation(samples_newsbot, samples_dir):
+def test_ctrl_c_cancels_the_answer_or_the_line_and_keeps_the_conversation(
+    samples_newsbot, samples_dir
+):
     n = number_of(samples_newsbot.retrieve(DRONE), "06_xr17-island-drone-deliveries.txt")
     first = f"The XR-17 can carry 4.5 kilograms [{n}]."
     replies = (
@@ -106,6 +108,7 @@ def test_ctrl_c_cancels_the_answer_and_keeps_the_conversation(samples_newsbot, s
         # ...and before the first byte, while the chain waits inside the HTTP library.
         Reply("Never shown.", delay=20),
         Reply("Islands, mostly."),
+        Reply("To Mallow Island."),
     )
     with FakeOpenAI(*replies) as server:
         env = {
@@ -141,7 +144,21 @@ def test_ctrl_c_cancels_the_answer_and_keeps_the_conversation(samples_newsbot, s
             assert f"user: {DRONE}" in prompt  # the history is kept...
             assert FERRY not in prompt and FIRST_YEAR not in prompt  # ...less what was cancelled
 
-            chat.type("\x03")  # at an empty prompt: leave
+            # At the prompt, as in Python's REPL: the line typed so far goes, the chat stays.
+            chat.type("Half a quest")
+            time.sleep(0.5)  # a person's pause: the chat waits for the line by now
+            chat.type("\x03")
+            chat.expect(r"\^C\n\n> ")
+            chat.type("\x03")  # at once, as a second press may land before the chat reads
+            chat.expect(r"\^C\n\n> ")
+            chat.type("And where to?\n")
+            chat.expect(r"Mallow Island\.(.|\n)*\n> ")
+            prompt = prompt_text(server.requests[4])
+            assert f"user: {DRONE}" in prompt and "Where does it fly?" in prompt
+            assert "Half a quest" not in prompt
+            assert prompt.endswith("Question: And where to?")
+
+            chat.type("\x04")
             assert chat.wait() == 0
         finally:
             chat.close()

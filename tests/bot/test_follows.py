@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from datetime import datetime
 
 import numpy as np
 import pytest
 
 from newsbot.bot import alerting
-from newsbot.bot.alerting import CLI_PASS, alert_pass, current_seq, digest, digest_lines
+from newsbot.bot.alerting import (
+    CLI_PASS,
+    Digest,
+    alert_pass,
+    current_seq,
+    digest,
+    digest_heading,
+    digest_lines,
+)
 from newsbot.bot.follows import CLI_CHAT, Alert, FollowError, Follows
 from newsbot.retrieval.newsbot import Newsbot
 from newsbot.store.chroma_rows import chunk_id
 from newsbot.store.chroma_store import Store
+from newsbot.store.story_log import LoggedArticle, LoggedStory
 from newsbot.store.writer import catch_up
 from tests.support.stores import EXAMPLES, ingest_into, make_settings
 
@@ -41,6 +51,18 @@ def test_follows_persist_with_a_limit_and_go_by_number_words_or_all(tmp_path):
     assert [f.topic for f in again.remove(5, "ELECTRIC ferries")] == ["electric Ferries"]
     assert [f.topic for f in again.remove(-100, "all")] == ["measles"]
     assert Follows(tmp_path).all() == []
+
+
+@pytest.mark.parametrize("topic", ["a", "the", "news", "The latest news", "of it", "x", "eu"])
+def test_a_topic_with_nothing_distinctive_is_refused_with_a_hint(tmp_path, topic):
+    with pytest.raises(FollowError, match=r"would match nearly every story: .* /follow electric"):
+        Follows(tmp_path).add(5, 1, topic, since=0, limit=0)
+    assert Follows(tmp_path).all() == []
+
+
+@pytest.mark.parametrize("topic", ["EU", "G7", "XR-17", "world cup", "measles", "the news of Tarn"])
+def test_a_short_topic_with_a_name_or_number_is_followed(tmp_path, topic):
+    assert Follows(tmp_path).add(5, 1, topic, since=0, limit=0).topic == topic
 
 
 def test_a_story_is_queued_once_per_chat_and_the_cursor_moves_with_it(tmp_path):
@@ -211,3 +233,23 @@ def test_an_unchunked_copy_named_only_by_the_feed_joins_its_story(world, monkeyp
     assert alert_pass(newsbot, CLI_PASS) == 1  # the measles story itself, once
     [line] = [x for x in digest_lines(digest(newsbot, 0, 10), False) if "Dorrance" in x]
     assert line.endswith("(also in: Wire)")
+
+
+def logged(seq: int, published: str | None) -> LoggedStory:
+    article = LoggedArticle(f"a{seq}", f"Story {seq}", "Daily", published, None, None)
+    return LoggedStory(seq, f"s{seq}", 0.0, (article,))
+
+
+def test_a_digest_heading_says_when_stories_older_than_its_window_ran():
+    since = datetime(2026, 12, 4, 9, 30).timestamp()
+    archive = Digest(
+        [logged(1, "2025-02-12"), logged(2, "2024-05-14T08:00:00"), logged(3, None)], 3
+    )
+    assert digest_heading(archive, since) == (
+        "Top stories added since 2026-12-04 09:30 (published 2024-05-14 to 2025-02-12)"
+    )
+    one_day = Digest([logged(1, "2024-05-14")], 1)
+    assert digest_heading(one_day, since).endswith("(published 2024-05-14)")
+    fresh = Digest([logged(1, "2026-12-05"), logged(2, "2026-12-04")], 2)
+    assert digest_heading(fresh, since) == "Top stories added since 2026-12-04 09:30"
+    assert digest_heading(Digest([], 0), since) == "No stories added since 2026-12-04 09:30."

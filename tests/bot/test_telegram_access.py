@@ -20,6 +20,7 @@ BOT = "@newsbot_test_bot"
 
 
 def run_bot(tg: FakeTelegram, newsbot, body, **overrides) -> None:
+    overrides.setdefault("telegram_open", True)  # public unless the test names who may ask
     settings = BotSettings(
         _env_file=None,
         telegram_token=SecretStr(tg.token),
@@ -56,6 +57,7 @@ def test_only_allowed_users_and_chats_get_answers(samples_newsbot):
             body,
             telegram_allowed_users="42,@bob",
             telegram_allowed_chats="-100",
+            telegram_open=False,
         )
         assert tg.sent_texts(chat_id=5) == [REFUSAL, REFUSAL]  # not even the article count
         assert "Kofi Adjei-Brandt" in tg.sent_texts(chat_id=42)[0]
@@ -216,7 +218,8 @@ def test_settings_read_comma_separated_lists(monkeypatch):
     settings = BotSettings(_env_file=None)
     assert settings.telegram_allowed_users == ["42", "@Bob"]
     assert settings.ingest_paths == ["examples/articles", "https://example.org/feed.xml"]
-    assert settings.telegram_allowed_chats == []  # empty: open to all
+    assert settings.telegram_allowed_chats == []
+    assert not settings.telegram_open  # closed unless opened
 
 
 def test_rate_limit_window_slides():

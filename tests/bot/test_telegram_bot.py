@@ -16,6 +16,7 @@ CUP = "Who scored the winning penalty in the regional cup final?"
 
 
 def bot_settings(tg: FakeTelegram, **overrides) -> BotSettings:
+    overrides.setdefault("telegram_open", True)  # public unless the test names who may ask
     return BotSettings(
         _env_file=None,
         telegram_token=SecretStr(tg.token),
@@ -89,6 +90,8 @@ def test_start_help_and_stats_describe_the_corpus(samples_newsbot):
             assert "2023-06-07 to 2025-09-14" in text
             assert "Valley Tribune" in text and "Harbor City Gazette" in text
             assert "/sources" in text  # the help follows the greeting
+            for command in ("/follow ", "/following", "/unfollow", "/digest"):
+                assert command in text, f"/start tells of {command}"
 
             tg.send_text("/help", chat_id=3)
             calls = await tg.async_wait_for("sendMessage", count=2, timeout=30)

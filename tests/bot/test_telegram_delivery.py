@@ -72,6 +72,7 @@ def citation(n: int) -> Citation:
 
 
 def bot_settings(tg: FakeTelegram, **overrides) -> BotSettings:
+    overrides.setdefault("telegram_open", True)  # public unless the test names who may ask
     return BotSettings(
         _env_file=None,
         telegram_token=SecretStr(tg.token),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ GROUP = -1001
 
 
 def bot_settings(tg: FakeTelegram, **overrides) -> BotSettings:
+    overrides.setdefault("telegram_open", True)  # public unless the test names who may ask
     return BotSettings(
         _env_file=None,
         telegram_token=SecretStr(tg.token),
@@ -85,19 +87,21 @@ def test_follows_in_private_and_group_chats_alert_each_chat_once(served):
             tg.send_text("/follow apple frost", chat_id=5, user_id=5)  # over the limit of 1
             tg.send_text("/follow measles clinics", chat_id=GROUP, user_id=6, chat_type="group")
             tg.send_text("/following", chat_id=GROUP, user_id=6, chat_type="group")
-            await tg.async_wait_for("sendMessage", count=6)
+            tg.send_text("/follow the", chat_id=GROUP, user_id=6, chat_type="group")
+            await tg.async_wait_for("sendMessage", count=7)
             assert texts_to(tg, 5)[0].startswith("Following “measles clinics”: I'll tell you")
             assert texts_to(tg, 5)[1].startswith("/follow WORDS tells you")
             assert texts_to(tg, 5)[2] == "Already following “Measles clinics” here."
             assert "the most one person may" in texts_to(tg, 5)[3]
             assert "I'll tell this group" in texts_to(tg, GROUP)[0]
             assert texts_to(tg, GROUP)[1].startswith("Following here:\n1. measles clinics")
+            assert texts_to(tg, GROUP)[2].startswith("“the” would match nearly every story")
 
             await asyncio.to_thread(add_articles, newsbot, folder, MEASLES, UNRELATED)
-            await tg.async_wait_for("sendMessage", count=8, timeout=30)
+            await tg.async_wait_for("sendMessage", count=9, timeout=30)
             await asyncio.sleep(1.0)  # several more passes: nothing else may come
             [alert] = texts_to(tg, 5)[4:]
-            [group_alert] = texts_to(tg, GROUP)[2:]
+            [group_alert] = texts_to(tg, GROUP)[3:]
             for text in (alert, group_alert):
                 assert text.startswith("New on “measles clinics”: ")
                 assert "Dorrance County" in text and "[1]" in text and "Sources:" in text
@@ -133,7 +137,7 @@ def test_alerts_respect_the_access_lists_as_they_are_now(served):
             await asyncio.sleep(1.0)
             assert len(texts_to(tg, 5)) == 1 and len(texts_to(tg, 9)) == 1
 
-        settings = bot_settings(tg, telegram_allowed_users="5")
+        settings = bot_settings(tg, telegram_allowed_users="5", telegram_open=False)
         asyncio.run(polling(build_application(settings, newsbot), body))
 
 
@@ -153,9 +157,15 @@ def test_digest_lists_the_stories_added_since_the_last_one(served):
             tg.send_text("/digest", chat_id=5, user_id=5)
             await tg.async_wait_for("sendMessage", count=2)
             first, second = texts_to(tg, 5)
-            assert first.startswith("<b>Top stories since ")
+            # Added just now, but published long ago: the heading says both.
+            heading = first.splitlines()[0]
+            assert re.fullmatch(
+                r"<b>Top stories added since \d{4}-\d\d-\d\d \d\d:\d\d "
+                r"\(published 2024-\d\d-\d\d\)</b>",
+                heading,
+            ), heading
             assert "[1] Harbor City Launches First Battery-Electric Ferries" in first
-            assert second.startswith("No new stories since ")
+            assert second.startswith("No stories added since ")
 
             await asyncio.to_thread(add_articles, newsbot, folder, MEASLES, UNRELATED)
             tg.send_text("/digest", chat_id=5, user_id=5)
@@ -167,6 +177,7 @@ def test_digest_lists_the_stories_added_since_the_last_one(served):
             assert "[1] Dorrance County Opens" in third and "[2] Late Frost Cuts" in third
             assert "Harbor City" not in third and "[3]" not in third
             assert "<i>Lakeshore Daily, 2025-02-12</i>" in third
+            assert "(published 2024-" in third.splitlines()[0] and "to 2025-" in third
             since_day, bad_day = texts_to(tg, 6)
             assert "[3] Harbor City" in since_day
             assert bad_day.startswith("Give a day like 2024-05-14")
@@ -195,6 +206,7 @@ def environment(data_dir: Path, tg: FakeTelegram) -> dict[str, str]:
         "NEWSBOT_LLM": "none",
         "NEWSBOT_TELEGRAM_TOKEN": tg.token,
         "NEWSBOT_TELEGRAM_BASE_URL": tg.base_url,
+        "NEWSBOT_TELEGRAM_OPEN": "true",
         "NEWSBOT_ALERT_INTERVAL": "1",
     }
 

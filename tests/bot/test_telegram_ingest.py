@@ -48,6 +48,7 @@ def fresh_newsbot(data_dir, embedder):
 
 
 def bot_settings(tg: FakeTelegram, **overrides) -> BotSettings:
+    overrides.setdefault("telegram_open", True)  # public unless the test names who may ask
     return BotSettings(
         _env_file=None,
         telegram_token=SecretStr(tg.token),
@@ -117,7 +118,7 @@ def test_ingest_reads_with_the_ingest_settings(tmp_path, embedder, articles, mon
     )
     monkeypatch.setenv("NEWSBOT_MAX_ARTICLE_MB", "0.005")  # about 5 KB
     newsbot = fresh_newsbot(tmp_path / "store", embedder)
-    settings = dict(telegram_admins="1", ingest_paths=str(articles))
+    settings = dict(telegram_admins="1", ingest_paths=str(articles), telegram_open=False)
     with FakeTelegram() as tg:
 
         async def body():

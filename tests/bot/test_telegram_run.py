@@ -33,6 +33,7 @@ def test_newsbot_telegram_answers_then_stops_cleanly_on_sigterm(
             "NEWSBOT_DATA_DIR": str(samples_dir),
             "NEWSBOT_TELEGRAM_TOKEN": tg.token,
             "NEWSBOT_TELEGRAM_BASE_URL": tg.base_url,
+            "NEWSBOT_TELEGRAM_OPEN": "true",
         }
         process = subprocess.Popen(
             [sys.executable, "-m", "newsbot.bot.cli", "-v", "telegram"],
@@ -55,6 +56,7 @@ def test_newsbot_telegram_answers_then_stops_cleanly_on_sigterm(
     assert "4.5 kilograms" in answer.params["text"]
     assert process.returncode == 0, log[-2000:]
     assert "Telegram bot polling for updates" in log
+    assert "WARNING newsbot.bot.telegram: this bot is public" in log, "said at every start"
     assert "Telegram bot stopped" in log
     assert "/bot<token>/sendMessage" in log, "httpx logged the request URLs, redacted"
     assert tg.token not in log and tg.token.split(":")[1] not in log
@@ -91,6 +93,7 @@ def test_run_serves_a_webhook_and_stops_on_sigint(samples_newsbot):
             telegram_webhook_url=url,
             telegram_webhook_port=port,
             telegram_webhook_secret=SecretStr("s3cret"),
+            telegram_allowed_users="6",
         )
         update = {"update_id": 1, "message": tg.make_message(DRONE, chat_id=6, user_id=6)}
 

@@ -304,3 +304,17 @@ def test_eval_command_runs_conversations_and_noise(tmp_path):
     assert follow_up["turn"] == 2 and follow_up["conversation"] == "k-clean"
     assert "three years" in follow_up["text"]
     assert "by_noise.greeting.follow_up" in result.stdout
+
+
+def test_unrelated_pairs_ask_each_question_after_another_weeks_question():
+    from newsbot.harness.unrelated_pairs import unrelated_pairs
+
+    rows = [{"id": str(n), "question": f"Q{n}?", "asked_on": "2022-06-17"} for n in range(5)]
+    pairs = unrelated_pairs(rows, offset=2)
+    assert [(p["conversation"], p["turn"], p["question"]) for p in pairs[:4]] == [
+        ("pair-0", 1, "Q2?"),
+        ("pair-0", 2, "Q0?"),
+        ("pair-1", 1, "Q3?"),
+        ("pair-1", 2, "Q1?"),
+    ]
+    assert pairs[-2]["question"] == "Q1?"  # wraps round the end of the file

@@ -297,6 +297,7 @@ def test_a_running_telegram_bot_answers_what_another_process_adds(tmp_path):
             **{k: v for k, v in environment(data_dir).items() if not k.startswith("NEWSBOT_T")},
             "NEWSBOT_TELEGRAM_TOKEN": tg.token,
             "NEWSBOT_TELEGRAM_BASE_URL": tg.base_url,
+            "NEWSBOT_TELEGRAM_OPEN": "true",
         }
         bot = subprocess.Popen(
             [sys.executable, "-m", "newsbot.bot.cli", "telegram"],

@@ -209,3 +209,16 @@ def test_money_is_a_sum_with_its_currency_and_a_time_answers_when():
     assert holds_kind("It cost 40 million euros.", "money", words)
     assert not holds_kind("The two new ferries carried 400 passengers.", "money", words)
     assert holds_kind("At 4:17 a.m., a faint beacon signal came through.", "date", set())
+
+
+def test_the_age_of_someone_named_is_the_age_beside_their_name():
+    from newsbot.retrieval.question.answer_kinds import AGE_OF_NAMED, age_asked
+
+    question = "How old is Ottoline Brackenridge?"
+    assert age_asked(question, answer_kind(question)) == AGE_OF_NAMED
+    assert age_asked("How old is the Osprey ferry?", "age") == "age"
+    words = {w.lower() for w in WORD.findall(question)}
+    other = "The transit authority brought the 36-year-old Osprey back into service."
+    assert holds_kind(other, "age", words)  # some age, as any age question takes
+    assert not holds_kind(other, AGE_OF_NAMED, words)  # but not hers
+    assert holds_kind("Brackenridge, 52, founded the company.", AGE_OF_NAMED, words)

@@ -337,6 +337,18 @@ def test_how_old_is_he_is_about_the_person_just_named(samples_newsbot):
     assert set(cited_files(then)) == {"04_valley-united-regional-cup.txt"}
 
 
+def test_the_age_of_someone_the_articles_give_no_age_for_is_refused(samples_newsbot):
+    *_, last = chat(
+        samples_newsbot,
+        "How much did Harbor City's electric ferry project cost?",
+        "Who founded the company that makes the XR-17?",
+        "How old is he?",
+    )
+    # "he" is the founder; the ferry Osprey's "36-year-old" is no answer to that.
+    assert last.refused
+    assert "Osprey" not in last.text
+
+
 def test_he_means_the_person_the_story_is_about_after_a_which_question(samples_newsbot):
     history = [
         Turn.of(q, samples_newsbot.answer(q))
