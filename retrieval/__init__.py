@@ -5,8 +5,9 @@ Package-level names load their modules on first use, so `newsbot --help` stays l
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from newsbot.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from newsbot.retrieval.alerts import TopicMatch, match, ready_position
@@ -34,9 +35,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import a package-level name from the module that defines it, on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOMES)
