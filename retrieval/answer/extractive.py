@@ -138,24 +138,23 @@ class ExtractiveComposer:
         own_terms = set(self.terms(reading.own)) - self.question_terms
         if follow_up and not own_terms:
             found = last_said_first(found, history[-1])
-        if self.falls_short(question, hits, found, q_terms, reading.topic, as_of):
+        # Each top article's share of the question's rarity: whether any answers, and which.
+        shares = self.scorer.supports(reading.topic, q_terms, hits)
+        if self.falls_short(question, hits, found, max(shares, default=0.0), as_of):
             return self.refuse(hits)
-        found = self.concerned(found, reading.topic, q_terms, hits)
+        found = self.concerned(found, shares)
         if reading.wanted in NARROW_KINDS and not any(c.answers for c in found):
             return self.refuse(hits)  # no age, phone or address of what was asked: none given
         chosen = self.choose(found, history, shown, reading, q_terms, own_terms)
         return cited(chosen) if chosen else self.refuse(hits)
 
-    def concerned(
-        self, found: Sequence[Candidate], topic: str, q_terms: set[str], hits: Sequence[Hit]
-    ) -> list[Candidate]:
+    def concerned(self, found: Sequence[Candidate], shares: Sequence[float]) -> list[Candidate]:
         """Keep the sentences of the articles the question concerns, not its neighbours'.
 
         An article that holds much less of the question's rarity than the best one is about
         something else (another story that shares a word or two): none of its sentences, nor
         its headline, belongs in the answer.
         """
-        shares = self.scorer.supports(topic, q_terms, hits)
         best = max(shares, default=0.0)
         least = self.params.concerned_share * best
         return [c for c in found if c.hit_rank >= len(shares) or shares[c.hit_rank] >= least]
@@ -165,15 +164,13 @@ class ExtractiveComposer:
         question: str,
         hits: Sequence[Hit],
         found: Sequence[Candidate],
-        q_terms: set[str],
-        topic: str,
+        support: float,
         as_of: date | None,
     ) -> bool:
         """Say whether the hits are too far from the question to answer it, or too early."""
         p = self.params
         best_dense = max(h.dense for h in hits)
         top_overlap = max((c.overlap for c in found), default=0.0)
-        support = self.scorer.support(topic, q_terms, hits)
         return (
             not found
             or (as_of is not None and asks_after(question, as_of))
