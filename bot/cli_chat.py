@@ -168,10 +168,11 @@ def in_background(start: Callable[[], Iterable[Token | Final]]) -> Iterator[Toke
 
 
 def print_stream(events: Iterable[Token | Final]) -> Answer:
-    """Print the answer's text as it is written, then its sources; return the checked Answer.
+    """Print each checked sentence as it comes, then the note and sources; return the Answer.
 
-    When the checker changed what was streamed (a sentence without a valid citation left out,
-    or the extractive fallback), the checked answer is printed again under a heading.
+    The stream yields only sentences that passed the check, so nothing printed is taken back.
+    Should a composer's final answer still differ from what it streamed, the answer is
+    printed again in full under a heading.
     """
     from newsbot.bot.render import source_line, to_terminal
     from newsbot.retrieval import Final

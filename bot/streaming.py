@@ -24,9 +24,10 @@ async def stream_answer(
 ) -> Answer:
     """Draft the text through `edit` at most once per `interval` seconds; return the Answer.
 
-    The events come from `Newsbot.stream`, a blocking iterator (retrieval, the model), so each
-    step runs in a worker thread. Drafts are best effort: after one fails (flood control, a
-    deleted message), no more are sent. The caller shows the returned, checked answer itself.
+    The events come from `Newsbot.stream`, a blocking iterator (retrieval, the model) whose
+    tokens are sentences that passed the check, so each step runs in a worker thread. Drafts
+    are best effort: after one fails (flood control, a deleted message), no more are sent.
+    The caller shows the returned, checked answer itself.
     """
     iterator = iter(events)
     text, drafted = "", ""

@@ -16,3 +16,4 @@ class RetrievalSettings(StoreSettings):
     llm_api_key: SecretStr = SecretStr("")
     llm_timeout: float = 60.0
     llm_temperature: float = 0.0
+    llm_style: str = "generative"  # generative (the model writes) or quote (it names the answer)

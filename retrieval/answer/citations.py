@@ -17,7 +17,7 @@ _MARKERS_AFTER_END = re.compile(r"([.!?])[ \t]*((?:\[\d+\][ \t]*)+)")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,;:!?])")
 # Longest marker a stream may hold back while waiting for its closing bracket.
 _HOLD = 24
-_NOT_ANSWERED = re.compile(
+NOT_ANSWERED = re.compile(
     r"\b(?:(?:do|does)(?: not|n't|n’t) "
     r"(?:say|state|mention|answer|contain|include|provide|specify)|"
     r"no information|not (?:mentioned|stated|provided|specified|covered)|"
@@ -99,7 +99,7 @@ def check(raw: str, n_passages: int) -> Checked:
         if kept:
             lines.append(" ".join(kept))
     if not lines:
-        return Checked(None, [], dropped, not_answered=bool(_NOT_ANSWERED.search(raw)))
+        return Checked(None, [], dropped, not_answered=bool(NOT_ANSWERED.search(raw)))
     # Markers in dropped sentences were all invalid, so first use over kept text is unchanged.
     return Checked("\n".join(lines), rewriter.cited, dropped)
 

@@ -6,6 +6,7 @@ imported only when a model is configured.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -15,10 +16,9 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from newsbot.core.errors import ConfigError
 from newsbot.core.types import Answer, Turn
-from newsbot.retrieval.answer.citations import MarkerRewriter, best_quote, check, sentences_citing
-from newsbot.retrieval.answer.claim_check import Evidence, Kept, keep_supported
 from newsbot.retrieval.answer.extractive import Composer, ExtractiveComposer
-from newsbot.retrieval.answer.quotes import citation_for, strip_markers
+from newsbot.retrieval.answer.quotes import strip_markers
+from newsbot.retrieval.answer.sentence_gate import Outcome, SentenceGate, passage_texts
 from newsbot.retrieval.search.hybrid import Hit
 from newsbot.retrieval.settings import RetrievalSettings
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How a chat model answers: it writes the answer (each sentence checked), or it only names the
+# answer and the bot quotes the article sentence that holds it.
+STYLES = ("generative", "quote")
 # A model that rambles is cut off here; what it wrote so far is still checked.
 MAX_ANSWER_CHARS = 2000
 
@@ -53,7 +56,7 @@ Question: {question}"""
 
 @dataclass(frozen=True)
 class Token:
-    """A piece of the answer as the model writes it, markers already renumbered."""
+    """Sentences of the answer that passed the check, markers numbered as in the Final."""
 
     text: str
 
@@ -64,20 +67,11 @@ class Final:
 
     answer: Answer
     changed: bool = False
+    generated: int = 0  # sentences the model wrote (none for the extractive composer)
+    dropped: tuple[tuple[str, str], ...] = ()  # (sentence, why) the check left out
 
 
 Event = Token | Final
-
-
-def passage_texts(hit: Hit) -> list[str]:
-    """Return the pieces of an article the model is shown for one hit."""
-    return [hit.chunk.text, *(c.text for c in hit.extra[:2])]
-
-
-def evidence_for(hit: Hit) -> Evidence:
-    """Read what the model was shown of an article (headline, text, date) for the checker."""
-    text = "\n".join([hit.chunk.title, *passage_texts(hit)])
-    return Evidence.of(text, hit.chunk.published_at)
 
 
 def passage_block(n: int, hit: Hit) -> str:
@@ -120,13 +114,13 @@ def prompt_inputs(request: Request) -> dict[str, object]:
     }
 
 
-def build_chain(model: BaseChatModel) -> Runnable[Request, BaseMessage]:
+def build_chain(model: BaseChatModel, system: str = SYSTEM) -> Runnable[Request, BaseMessage]:
     """Build the runnable: request -> prompt (passages, question, history) -> model."""
     from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
     from langchain_core.runnables import RunnableLambda
 
     prompt = ChatPromptTemplate.from_messages(
-        [("system", SYSTEM), MessagesPlaceholder("history"), ("human", HUMAN)]
+        [("system", system), MessagesPlaceholder("history"), ("human", HUMAN)]
     )
     # No StrOutputParser at the end: closing a stream piped through it waits for the model to
     # finish, which would defeat the deadline. Message chunks give their text directly.
@@ -186,106 +180,87 @@ class GenerativeComposer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
     ) -> Iterator[Event]:
-        """Yield the answer's text as the model writes it, then the checked Final answer."""
+        """Yield each sentence of the answer once it passed the check, then the Final answer."""
         if not hits:
             yield Final(self.fallback.compose(question, hits, history, as_of))
             return
         request = Request(question=question, hits=hits, history=history, as_of=as_of)
-        rewriter = MarkerRewriter(len(hits))
-        raw: list[str] = []
-        streamed = False
+        gate = SentenceGate(hits)
+        shown, written, failure = "", 0, None
         deadline = time.monotonic() + self.timeout
         pieces = self.chain.stream(request)
         try:
             for message in pieces:
-                piece = message.text
-                raw.append(piece)
-                shown = rewriter.feed(piece)
-                if shown:
-                    streamed = True
-                    yield Token(shown)
-                if sum(map(len, raw)) > MAX_ANSWER_CHARS:
+                written += len(message.text)
+                released = gate.feed(message.text)
+                if released:
+                    shown += released
+                    yield Token(released)
+                if written > MAX_ANSWER_CHARS:
                     log.info("model answer cut off at %d characters", MAX_ANSWER_CHARS)
                     break
                 if time.monotonic() > deadline:
                     raise TimeoutError("the model kept writing past the deadline")
-            rest = rewriter.flush()
-            if rest:
-                streamed = True
-                yield Token(rest)
         except Exception as error:  # the model is a remote boundary: any failure falls back
-            reason = describe_failure(error, self.timeout)
-            log.warning("%s: %r; answering extractively", reason, error)
+            failure = describe_failure(error, self.timeout)
+            log.warning("%s: %r", failure, error)
             log.debug("model failure", exc_info=True)
-            answer = self.fallback.compose(question, hits, history, as_of)
-            yield Final(with_note(answer, f"{reason}; this is the extractive answer."), streamed)
-            return
         finally:
             close = getattr(pieces, "close", None)
             if close:
                 close()
-        yield self.checked("".join(raw), question, hits, history, as_of)
+        if failure is None:
+            # A sentence cut off by a failure stays unjudged: half a claim may read as another.
+            released = gate.flush()
+            if released:
+                shown += released
+                yield Token(released)
+        yield self.finish(gate.outcome(), shown, failure, question, hits, history, as_of)
 
-    def checked(
+    def finish(
         self,
-        raw: str,
+        outcome: Outcome,
+        shown: str,
+        failure: str | None,
         question: str,
         hits: Sequence[Hit],
         history: Sequence[Turn],
         as_of: date | None,
     ) -> Final:
-        """Keep what the passages support; otherwise refuse or answer extractively."""
-        result = check(raw, len(hits))
-        if result.text is None:
-            if result.not_answered:
+        """The kept sentences with their sources; otherwise a refusal or the extractive answer."""
+        if outcome.dropped:
+            log.info("dropped sentences: %r", outcome.dropped)
+        final = functools.partial(
+            Final, generated=outcome.generated, dropped=tuple(outcome.dropped)
+        )
+        if outcome.text is None:
+            if failure:
+                reason = f"{failure}; this is the extractive answer."
+            elif outcome.not_answered:
                 log.info("model says the passages do not answer")
-                return Final(self.fallback.refuse(hits), changed=True)
-            log.info("model answer cited no passage: %r", raw[:200])
-            answer = self.fallback.compose(question, hits, history, as_of)
-            reason = "The language model cited none of the articles; this is the extractive answer."
-            return Final(with_note(answer, reason), changed=True)
-        kept = supported(result.text, result.cited, hits)
-        if result.dropped:
-            log.info("dropped uncited sentences: %r", result.dropped)
-        if kept.text is None:
-            log.info("no sentence of the model's answer is supported: %r", kept.dropped)
-            answer = self.fallback.compose(question, hits, history, as_of)
-            reason = (
-                "The language model's answer said things the cited articles do not; "
-                "this is the extractive answer."
-            )
-            return Final(with_note(answer, reason), changed=True)
-        # Renumber again: a dropped sentence may have been the only one citing an article.
-        rewriter = MarkerRewriter(len(result.cited))
-        text = rewriter.feed(kept.text) + rewriter.flush()
-        cited = [result.cited[shown - 1] for shown in rewriter.cited]
-        citations = []
-        for shown, number in enumerate(cited, start=1):
-            hit = hits[number - 1]
-            passage = "\n".join([hit.chunk.text, *(c.text for c in hit.extra)])
-            quote = best_quote(passage, sentences_citing(text, shown))
-            citations.append(citation_for(shown, hit.chunk, quote))
-        note = what_changed(len(result.dropped), len(kept.dropped), kept.links_removed)
-        answer = Answer(text=text, citations=citations, refused=False, note=note)
-        return Final(answer, changed=note is not None)
-
-
-def supported(text: str, cited: list[int], hits: Sequence[Hit]) -> Kept:
-    """Keep the sentences the articles they cite support, and only the cited articles' links."""
-    read: dict[int, Evidence] = {}
-
-    def evidence(shown: int) -> Evidence | None:
-        if not 1 <= shown <= len(cited):
-            return None
-        if shown not in read:
-            read[shown] = evidence_for(hits[cited[shown - 1] - 1])
-        return read[shown]
-
-    urls = [hits[number - 1].chunk.metadata.get("url") for number in cited]
-    kept = keep_supported(text, evidence, [u for u in urls if u])
-    if kept.dropped:
-        log.info("dropped unsupported sentences: %r", kept.dropped)
-    return kept
+                return final(self.fallback.refuse(hits), changed=bool(shown))
+            elif not outcome.generated:
+                reason = "The language model gave no answer; this is the extractive answer."
+            elif len(outcome.dropped) > outcome.uncited_dropped:
+                reason = (
+                    "The language model's answer said things the cited articles do not; "
+                    "this is the extractive answer."
+                )
+            else:
+                reason = (
+                    "The language model's answer said nothing the articles support; "
+                    "this is the extractive answer."
+                )
+            answer = with_note(self.fallback.compose(question, hits, history, as_of), reason)
+            return final(answer, changed=bool(shown))
+        unsupported = len(outcome.dropped) - outcome.uncited_dropped
+        notes = [
+            f"{failure}; the answer ends there." if failure else None,
+            what_changed(outcome.uncited_dropped, unsupported, outcome.links_removed),
+        ]
+        note = " ".join(n for n in notes if n) or None
+        answer = Answer(text=outcome.text, citations=outcome.citations, refused=False, note=note)
+        return final(answer, changed=outcome.text != shown)
 
 
 def what_changed(uncited: int, unsupported: int, links: int) -> str | None:
@@ -296,7 +271,7 @@ def what_changed(uncited: int, unsupported: int, links: int) -> str | None:
 
     parts = []
     if uncited:
-        parts.append(f"Left out {count(uncited, 'sentence')} that cited no article.")
+        parts.append(f"Left out {count(uncited, 'sentence')} that no article supports.")
     if unsupported:
         parts.append(
             f"Left out {count(unsupported, 'sentence')} that the cited articles do not support."
@@ -359,9 +334,18 @@ def chat_model(settings: RetrievalSettings) -> BaseChatModel:
 
 
 def composer_for(settings: RetrievalSettings, fallback: ExtractiveComposer) -> Composer:
-    """Pick the composer NEWSBOT_LLM asks for; the extractive one when it is 'none'."""
+    """Pick the composer NEWSBOT_LLM and NEWSBOT_LLM_STYLE ask for; extractive for 'none'."""
     if settings.llm.strip().lower() in {"", "none"}:
         return fallback
-    composer = GenerativeComposer(chat_model(settings), fallback, timeout=settings.llm_timeout)
-    log.info("answers composed by %s", settings.llm)
-    return composer
+    style = settings.llm_style.strip().lower()
+    if style not in STYLES:
+        raise ConfigError(
+            f"NEWSBOT_LLM_STYLE={settings.llm_style!r} is not one of: {', '.join(STYLES)}"
+        )
+    model = chat_model(settings)
+    log.info("answers composed by %s in the %s style", settings.llm, style)
+    if style == "quote":
+        from newsbot.retrieval.answer.quote_style import QuoteComposer
+
+        return QuoteComposer(model, fallback, timeout=settings.llm_timeout)
+    return GenerativeComposer(model, fallback, timeout=settings.llm_timeout)

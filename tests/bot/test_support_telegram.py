@@ -51,17 +51,18 @@ def test_each_misstatement_is_left_out_of_the_answer_in_the_chat(samples_newsbot
 
         async def body():
             for chat_id, case in enumerate(cases, start=100):
-                tg.send_text(DRONE, chat_id=chat_id)
+                # One user per chat: a user's next question waits for the bot to be done.
+                tg.send_text(DRONE, chat_id=chat_id, user_id=chat_id)
                 finals[case] = await final_text(tg, chat_id)
 
         asyncio.run(polling(build_application(bot_settings(tg), newsbot), body))
-    drafts = [
-        p["text"]
-        for method in ("sendMessage", "editMessageText")
-        for p in delivered(tg, method)
-        if p["chat_id"] == 100 and "parse_mode" not in p
-    ]
-    assert any(LEAKS[cases[0]] in d and d.endswith("…") for d in drafts), drafts
+    shown = [p for method in ("sendMessage", "editMessageText") for p in delivered(tg, method)]
+    drafts = [p["text"] for p in shown if p["chat_id"] == 100 and "parse_mode" not in p]
+    # The slow reply was drafted: its checked sentence, before the answer was complete.
+    assert drafts and all(d == GOOD_SHOWN + " …" for d in drafts), drafts
+    for params in shown:  # no message or edit, draft or final, in any chat carries a leak
+        assert not any(leak in params["text"] for leak in LEAKS.values()), params
+    assert tg.calls_to("sendChatAction")  # "typing…" while the answer was checked
     for case, text in finals.items():
         assert text.startswith(GOOD_SHOWN + "\n\n"), (case, text)
         assert LEAKS[case] not in text, case

@@ -24,6 +24,7 @@ class Reply:
     token_delay: float = 0.0  # seconds between streamed pieces
     status: int = 200
     garbage: bool = False  # a 200 response whose body is not JSON
+    pieces: list[str] | None = None  # streamed exactly so (a marker split over tokens); else words
 
 
 class FakeOpenAI:
@@ -83,7 +84,8 @@ class FakeOpenAI:
                     elif body.get("stream"):
                         self.send_stream(body, reply)
                     else:
-                        self.send_json(200, completion(body, reply.text))
+                        text = "".join(reply.pieces) if reply.pieces else reply.text
+                        self.send_json(200, completion(body, text))
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout); nothing left to do
 
@@ -102,7 +104,7 @@ class FakeOpenAI:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                pieces = re.findall(r"\S+\s*|\s+", reply.text)
+                pieces = reply.pieces or re.findall(r"\S+\s*|\s+", reply.text)
                 for i, piece in enumerate(pieces):
                     if i and reply.token_delay:
                         time.sleep(reply.token_delay)

@@ -102,13 +102,16 @@ def test_invented_marker_removed_and_its_sentence_dropped(samples_newsbot):
     hits = samples_newsbot.retrieve(FERRY_COST, as_of=DAY)
     n = number_of(hits, "01_harbor-city-electric-ferries.txt")
     composer = GenerativeComposer(
-        fake_model(f"The project cost $38.5 million [{n}][9]. The ferries run on hydrogen [9]."),
+        fake_model(
+            f"The project cost $38.5 million [{n}][9]. "
+            "The ferries run on hydrogen shipped from Norway [9]."
+        ),
         samples_newsbot.extractive,
     )
     answer = composer.compose(FERRY_COST, hits, as_of=DAY)
     assert answer.text == "The project cost $38.5 million [1]."
     assert "hydrogen" not in answer.text and "[9]" not in answer.text
-    assert answer.note == "Left out 1 sentence that cited no article."
+    assert answer.note == "Left out 1 sentence that no article supports."
     assert [c.n for c in answer.citations] == [1]
 
 
@@ -133,16 +136,37 @@ def test_sources_renumbered_in_order_of_first_use(samples_newsbot):
     assert answer.citations[1].path.endswith("01_harbor-city-electric-ferries.txt")
 
 
-def test_answer_without_citation_falls_back_to_extractive(samples_newsbot):
+def test_uncited_answer_no_passage_supports_falls_back_to_extractive(samples_newsbot):
     hits = samples_newsbot.retrieve(DRONE, as_of=DAY)
     composer = GenerativeComposer(
-        fake_model("The drone carries quite a lot."), samples_newsbot.extractive
+        fake_model("The drone carries a grand piano to Mars."), samples_newsbot.extractive
     )
     answer = composer.compose(DRONE, hits, as_of=DAY)
     extractive = samples_newsbot.extractive.compose(DRONE, hits)
     assert answer.text == extractive.text
-    assert answer.note.startswith("The language model cited none of the articles")
-    assert "quite a lot" not in answer.text
+    assert answer.note.startswith("The language model's answer said nothing the articles support")
+    assert "piano" not in answer.text
+
+
+def test_uncited_sentence_a_passage_supports_is_kept_with_its_citation(samples_newsbot):
+    question = "Who founded Quillfeather Aeronautics?"
+    hits = samples_newsbot.retrieve(question, as_of=DAY)
+    n = number_of(hits, "06_xr17-island-drone-deliveries.txt")
+    composer = GenerativeComposer(
+        fake_model(
+            "Ottoline Brackenridge founded Quillfeather Aeronautics. "
+            f"The XR-17 can carry up to 4.5 kilograms [{n}]. It also flies to the Moon."
+        ),
+        samples_newsbot.extractive,
+    )
+    answer = composer.compose(question, hits, as_of=DAY)
+    assert answer.text == (
+        "Ottoline Brackenridge founded Quillfeather Aeronautics [1]. "
+        "The XR-17 can carry up to 4.5 kilograms [1]."
+    )
+    [source] = answer.citations
+    assert source.path.endswith("06_xr17-island-drone-deliveries.txt")
+    assert answer.note == "Left out 1 sentence that no article supports."
 
 
 def test_model_saying_the_passages_do_not_answer_refuses(samples_newsbot):
@@ -167,8 +191,48 @@ def test_streamed_tokens_are_the_checked_text(samples_newsbot):
     tokens = [e.text for e in events if isinstance(e, Token)]
     final = events[-1]
     assert isinstance(final, Final) and not final.changed
-    assert len(tokens) > 3
-    assert "".join(tokens) == final.answer.text == "The XR-17 carries up to 4.5 kilograms [1]."
+    assert tokens == ["The XR-17 carries up to 4.5 kilograms [1]."]
+    assert final.answer.text == tokens[0] and final.generated == 1 and not final.dropped
+
+
+def test_each_sentence_is_streamed_only_once_it_passed_the_check(samples_newsbot):
+    hits = samples_newsbot.retrieve(DRONE, as_of=DAY)
+    n = number_of(hits, "06_xr17-island-drone-deliveries.txt")
+    other = 1 if n != 1 else 2
+    composer = GenerativeComposer(
+        fake_model(
+            f"The XR-17 carries up to 4.5 kilograms.[{n}] Its range is 86 kilometers [{n}].\n"
+            "See http://evil.example/login now. "
+            f"Its maximum range is 68 kilometers [{other}][{n}]."
+        ),
+        samples_newsbot.extractive,
+    )
+    events = list(composer.stream(DRONE, hits, as_of=DAY))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    final = events[-1]
+    assert tokens == [
+        "The XR-17 carries up to 4.5 kilograms [1].",
+        "\nIts maximum range is 68 kilometers [2][1].",
+    ]
+    assert "".join(tokens) == final.answer.text and not final.changed
+    assert final.generated == 4 and len(final.dropped) == 2
+    assert "Removed 1 link" in final.answer.note
+
+
+def test_a_marker_split_over_tokens_waits_for_its_sentence(samples_newsbot):
+    n = number_of(samples_newsbot.retrieve(DRONE, as_of=DAY), "06_xr17-island-drone-deliveries.txt")
+    pieces = ["The XR-17 carries", " up to 4.5 kilograms.", "[", str(n), "]", " Its", " range"]
+    pieces += [" is 86 kilometers [", str(n), "]. The", " drone flies 40 round trips [", str(n)]
+    pieces += ["]", "."]
+    with FakeOpenAI(Reply(pieces=pieces)) as server:
+        events = list(llm_newsbot(samples_newsbot, server.url).stream(DRONE, as_of=DAY))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert tokens == [
+        "The XR-17 carries up to 4.5 kilograms [1].",
+        " The drone flies 40 round trips [1].",
+    ]
+    assert events[-1].answer.text == "".join(tokens)
+    assert events[-1].generated == 3 and "86" in events[-1].dropped[0][0]
 
 
 def test_rambling_answer_is_cut_off_and_checked(samples_newsbot):
@@ -180,7 +244,7 @@ def test_rambling_answer_is_cut_off_and_checked(samples_newsbot):
     streamed = "".join(e.text for e in events if isinstance(e, Token))
     assert len(streamed) < 2100  # stopped reading near MAX_ANSWER_CHARS, not at 9,000
     assert events[-1].answer.text == "The XR-17 carries 4.5 kilograms [1]."
-    assert events[-1].changed
+    assert streamed == events[-1].answer.text and not events[-1].changed
 
 
 # --- the whole chain against an OpenAI-compatible HTTP server --------------------------------
@@ -262,9 +326,23 @@ def test_model_writing_past_the_deadline_is_cut_off(samples_newsbot):
         elapsed = time.monotonic() - started
     assert elapsed < 3.5
     final = events[-1]
-    assert final.changed and any(isinstance(e, Token) for e in events)
+    assert not any(isinstance(e, Token) for e in events)  # no sentence was complete
     assert final.answer.note.startswith("The language model did not answer within 1s")
     assert final.answer.text == extractive_text(samples_newsbot, DRONE)
+
+
+def test_sentences_checked_before_the_deadline_stay(samples_newsbot):
+    n = number_of(samples_newsbot.retrieve(DRONE, as_of=DAY), "06_xr17-island-drone-deliveries.txt")
+    words = f"The XR-17 can carry 4.5 kilograms [{n}]. " + " ".join(["Word"] * 40) + " [1]."
+    with FakeOpenAI(Reply(words, token_delay=0.1)) as server:
+        events = list(llm_newsbot(samples_newsbot, server.url, timeout=1.5).stream(DRONE))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    final = events[-1]
+    assert tokens == ["The XR-17 can carry 4.5 kilograms [1]."]
+    assert final.answer.text == tokens[0] and not final.changed
+    assert (
+        final.answer.note == "The language model did not answer within 1.5s; the answer ends there."
+    )
 
 
 def test_connection_refused_falls_back(samples_newsbot):
@@ -315,7 +393,7 @@ def test_unknown_provider_is_one_clear_config_error(tmp_path):
 def test_cli_streams_then_prints_the_checked_answer(samples_newsbot, samples_dir):
     hits = samples_newsbot.retrieve(DRONE)
     n = number_of(hits, "06_xr17-island-drone-deliveries.txt")
-    reply = f"The XR-17 can carry 4.5 kilograms [{n}]. It is also very fast."
+    reply = f"The XR-17 can carry 4.5 kilograms [{n}]. It is also the fastest drone on Mars."
     with FakeOpenAI(Reply(reply)) as server:
         env = {
             **os.environ,
@@ -331,11 +409,11 @@ def test_cli_streams_then_prints_the_checked_answer(samples_newsbot, samples_dir
             timeout=300,
         )
     assert result.returncode == 0, result.stderr
-    streamed, checked = result.stdout.split("Checked answer (only what the articles support):")
-    assert streamed.strip() == "The XR-17 can carry 4.5 kilograms [1]. It is also very fast."
-    assert checked.strip().startswith("The XR-17 can carry 4.5 kilograms [1].\n")
-    assert "Left out 1 sentence that cited no article." in checked
-    assert re.search(r"Sources:\n\[1\] .*06_xr17-island-drone-deliveries\.txt", checked)
+    assert "Checked answer" not in result.stdout and "Mars" not in result.stdout
+    assert result.stdout.startswith(
+        "The XR-17 can carry 4.5 kilograms [1].\n\nLeft out 1 sentence that no article supports.\n"
+    )
+    assert re.search(r"Sources:\n\[1\] .*06_xr17-island-drone-deliveries\.txt", result.stdout)
     assert "Traceback" not in result.stderr
 
 
@@ -344,7 +422,12 @@ def test_streaming_helper_throttles_drafts(samples_newsbot):
 
     hits = samples_newsbot.retrieve(DRONE)
     n = number_of(hits, "06_xr17-island-drone-deliveries.txt")
-    reply = "The XR-17 drone, tested over the islands, " * 3 + f"carries 4.5 kilograms [{n}]."
+    reply = (
+        f"The XR-17 can carry up to 4.5 kilograms [{n}]. Its maximum range is 68 kilometers [{n}]. "
+        f"The drone flew 40 round trips during October [{n}]. "
+        f"Two flights were postponed because of fog [{n}]. "
+        f"The XR-17 has a wingspan of 3.2 meters [{n}]."
+    )
     drafts: list[tuple[float, str]] = []
 
     async def edit(text: str) -> None:
@@ -353,12 +436,12 @@ def test_streaming_helper_throttles_drafts(samples_newsbot):
     with FakeOpenAI(Reply(reply, token_delay=0.05)) as server:
         newsbot = llm_newsbot(samples_newsbot, server.url)
         answer = asyncio.run(stream_answer(newsbot.stream(DRONE), edit, interval=0.3))
-    assert answer.text.endswith("carries 4.5 kilograms [1].")
-    assert 2 <= len(drafts) <= 6  # 24 pieces 0.05 s apart: about 1.2 s of writing
+    assert answer.text.endswith("has a wingspan of 3.2 meters [1].")
+    assert 2 <= len(drafts) <= 5  # 42 pieces 0.05 s apart: about 2 s of writing
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(drafts)]
     assert min(gaps) >= 0.29
     assert all(text.endswith(" …") for _, text in drafts)
-    assert drafts[-1][1].startswith("The XR-17 drone, tested over the islands,")
+    assert all(answer.text.startswith(text.removesuffix(" …")) for _, text in drafts)
     assert [len(t) for _, t in drafts] == sorted(len(t) for _, t in drafts)
 
 
@@ -371,7 +454,8 @@ def test_streaming_helper_survives_a_failing_edit(samples_newsbot):
         calls.append(text)
         raise RuntimeError("Flood control exceeded. Retry in 7 seconds")
 
-    reply = "Word " * 20 + "[1]."
+    n = number_of(samples_newsbot.retrieve(DRONE), "06_xr17-island-drone-deliveries.txt")
+    reply = f"The XR-17 can carry up to 4.5 kilograms [{n}]. " * 4
     with FakeOpenAI(Reply(reply, token_delay=0.02)) as server:
         newsbot = llm_newsbot(samples_newsbot, server.url)
         answer = asyncio.run(stream_answer(newsbot.stream(DRONE), edit, interval=0.0))
