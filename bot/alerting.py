@@ -12,9 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsbot.bot.cli_common import unreachable
 from newsbot.bot.follows import CLI_CHAT, Alert, Follow, Follows, topic_key
 from newsbot.bot.render import file_name, telegram_messages, to_terminal
-from newsbot.core import Answer
+from newsbot.core import Answer, NewsbotError
 from newsbot.retrieval import TopicMatch, match, ready_position
 from newsbot.store import LoggedStory, StoryLog
 
@@ -76,7 +77,21 @@ def alert_pass(
     `name`: the Telegram pass serves every chat, the command's pass its own follows. Each
     topic is matched once, for every chat that follows it; a story is matched only for the
     follows made before it was logged. Returns how many alerts were queued.
+
+    The bot's pass, run every few seconds, queues nothing while the store's server does not
+    answer: the outage is logged once for the whole process, and the stories are matched
+    when it is back (the cursor moves only with a queue).
     """
+    try:
+        return _queue_alerts(newsbot, name, allowed, most)
+    except NewsbotError as error:
+        if name != TELEGRAM_PASS or not unreachable(error):
+            raise
+        newsbot.store.outage.failed("the alert pass", error)
+        return 0
+
+
+def _queue_alerts(newsbot: Newsbot, name: str, allowed: Callable[[Follow], bool], most: int) -> int:
     follows, stories_log = open_state(newsbot)
     last = current_seq(newsbot)
     cli = name == CLI_PASS

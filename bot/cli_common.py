@@ -25,9 +25,15 @@ def parse_day(value: str) -> date:
 
 def open_newsbot(live: bool = False) -> Newsbot:
     """Open the chain; `live` for long-running front ends, which follow others' writes."""
-    from newsbot.retrieval import Newsbot, RetrievalSettings
+    from newsbot.core import StoreError
+    from newsbot.retrieval import Newsbot, RetrievalSettings, tell_timelines
 
-    newsbot = Newsbot(RetrievalSettings())
+    settings = RetrievalSettings()
+    # Only a writer makes a data dir: a reader that made one would answer from an empty
+    # folder (a mistyped NEWSBOT_DATA_DIR) as if the news were gone.
+    if not settings.chroma_server and not settings.data_dir.is_dir():
+        raise StoreError(f"no article store at {settings.data_dir}; run `newsbot ingest` first")
+    newsbot = tell_timelines(Newsbot(settings))
     if live:
         newsbot.start_freshness()
     return newsbot
@@ -35,13 +41,6 @@ def open_newsbot(live: bool = False) -> Newsbot:
 
 def unreachable(error: BaseException) -> bool:
     """Tell whether an error, or one it was raised from, is a store server that did not answer."""
-    import httpx
+    from newsbot.store import unreachable as transport_failure
 
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, ConnectionError | TimeoutError | httpx.TransportError):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
+    return transport_failure(error) is not None

@@ -44,7 +44,7 @@ def watch_ingest(
     import threading
 
     from newsbot.core import NewsbotError
-    from newsbot.ingest import Shard, is_url, watch
+    from newsbot.ingest import FeedCache, Shard, is_url, watch_roots
     from newsbot.store import open_writer
 
     has_feeds = any(is_url(p) for p in args.paths)
@@ -52,29 +52,31 @@ def watch_ingest(
     interval = args.interval or (ingest_settings.watch_interval if has_feeds else 2.0)
     embedder = settings.embedder()
     shard = Shard.parse(args.shard) if args.shard else Shard()
+    feed_cache = FeedCache()  # an unchanged feed costs one request that answers 304
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"watching {', '.join(args.paths)} every {interval:g}s; Ctrl-C stops", file=sys.stderr)
 
-    def one_pass() -> None:
+    def one_pass() -> bool:
         try:
             # Reopened each pass, under the lock: others may have written in between.
             with (
                 open_writer(settings, embedder) as store,
                 ingest_progress(args.paths, fancy=sys.stderr.isatty()) as on_article,
             ):
-                indexer = ingest_settings.indexer(store)
+                indexer = ingest_settings.indexer(store, feed_cache)
                 indexer.shard, indexer.on_article = shard, on_article
                 report = indexer.ingest(args.paths, prune=args.prune)
         except NewsbotError as error:
             # A busy lock or an unreachable server must not end the watch: try next pass.
-            print(f"newsbot: {error}; trying again in {interval:g}s", file=sys.stderr)
-            return
+            print(f"newsbot: {error} (next pass in {interval:g}s)", file=sys.stderr)
+            return False
         print_report(report, args)
         sys.stdout.flush()
+        return True
 
     with contextlib.suppress(KeyboardInterrupt):
-        watch(args.paths, one_pass, interval, stop)
+        watch_roots(args.paths, one_pass, interval, stop)
     return EXIT_OK
 
 
@@ -114,6 +116,7 @@ class ingest_progress:
                     print(f"ingest: {counts(report)}", file=sys.stderr, flush=True)
 
             return plain
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from newsbot.ingest import expand
@@ -126,6 +129,8 @@ class ingest_progress:
             TextColumn("{task.completed}/{task.total}"),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
+            # On stderr, the terminal checked above: stdout may be a pipe for the counts.
+            console=Console(stderr=True),
             transient=True,
         )
         progress.start()
@@ -142,7 +147,10 @@ class ingest_progress:
 
 
 def counts(report: IngestReport) -> str:
-    return f"{report.summary()}, {report.chunks_embedded} chunks"
+    done, total = report.embedding
+    # A big file is one long batch: say how far its embedding is.
+    embedding = f"; embedding {done}/{total} chunks" if total else ""
+    return f"{report.summary()}, {report.chunks_embedded} chunks{embedding}"
 
 
 def run_reindex(args: argparse.Namespace) -> int:

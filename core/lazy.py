@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 
 
@@ -17,6 +18,10 @@ def lazy_names(package: str, homes: Mapping[str, str]) -> Callable[[str], object
         home = homes.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(importlib.import_module(home), name)
+        value = getattr(importlib.import_module(home), name)
+        # Importing the home binds it on its package as a submodule attribute, which would
+        # shadow an exported name of the same name (store.keyword_index): the export wins.
+        setattr(sys.modules[package], name, value)
+        return value
 
     return __getattr__

@@ -3,9 +3,12 @@
 The test set is built at run time from an articles.jsonl (nothing of it is kept in the repo):
 base articles (topic clusters, so that distinct stories on one subject sit side by side, plus
 every dev article whose URL or text another one shares), and copies of some of them made by a
-seeded script, one kind of edit each (KINDS). The set is ingested in two runs into a fresh
-store, so copies meet their originals both in the keyword index and within one run; then
-every pair of articles is scored for "same story" against the truth.
+seeded script, one kind of edit each (KINDS), and wire briefs (story_briefs.py): the lead of dev
+articles not otherwise in the set, cut to under MIN_WORDS words, each with a copy that differs
+in headline and source line, and beside it a brief of a distinct story on the same topic. The
+set is ingested in two runs into a fresh store, so copies meet their originals both in the
+keyword index and within one run; then every pair of articles is scored for "same story"
+against the truth.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from newsbot.harness.story_briefs import BRIEFS, make_briefs
 from newsbot.ingest.near_copies import MIN_WORDS, similarity, words
 from newsbot.ingest.near_copies import shingles as story_shingles
 from newsbot.store.chroma_store import Store
@@ -135,7 +139,9 @@ def _topic_neighbours(records: list[dict[str, Any]], k: int) -> list[list[int]]:
     return out
 
 
-def build(articles: Path, seeds: int = 70, copies: int = 72, seed: int = SEED) -> TestSet:
+def build(
+    articles: Path, seeds: int = 70, copies: int = 72, seed: int = SEED, briefs: int = BRIEFS
+) -> TestSet:
     """Pick base articles from dev and make copies of some of them, all with a fixed seed."""
     from newsbot.ingest.sources import Problem, iter_articles
 
@@ -197,9 +203,23 @@ def build(articles: Path, seeds: int = 70, copies: int = 72, seed: int = SEED) -
         group[made[-1]["url"]] = find(original["url"])
     records = base + made
     rng.shuffle(records)
-    truth = {r["url"]: find(r["url"]) for r in records}
     kind = {r["url"]: "" for r in base}
     kind.update((r["url"], KINDS[n % len(KINDS)]) for n, r in enumerate(made))
+    # Briefs draw from a generator of their own: the rest of the set stays as it was.
+    spare = [
+        r for r in dev if r["url"] not in chosen and not any(h in r["url"] for h in CLICK_HOSTS)
+    ]
+    brief_rng = random.Random(seed + 1)
+    made_briefs = make_briefs(spare, cleaned, neighbours, index, brief_rng, briefs, OUTLETS)
+    for record, copy_of, brief_kind, beside in made_briefs:
+        group[record["url"]] = find(copy_of) if copy_of else record["url"]
+        kind[record["url"]] = brief_kind
+        if beside:
+            topic_pairs.add((beside, record["url"]))
+    brief_rng = random.Random(seed + 2)
+    for record, *_ in made_briefs:
+        records.insert(brief_rng.randrange(len(records) + 1), record)
+    truth = {r["url"]: find(r["url"]) for r in records}
     topic = {(a, b) for a, b in topic_pairs if truth[a] != truth[b]}
     return TestSet(records, truth, kind, topic)
 
@@ -314,7 +334,7 @@ def run(
     scores = pair_scores(predicted, truth)
     merged_topics = [p for p in test.topic_pairs if predicted[p[0]] == predicted[p[1]]]
     by_kind = _recall_by_kind(test, predicted)
-    text_of = {r["url"]: r["text"] for r in test.records}
+    text_of = {r["url"]: (r["text"], r.get("title") or "") for r in test.records}
     return {
         "articles": str(articles),
         "seed": SEED,
@@ -325,6 +345,7 @@ def run(
                 _pairs({u: g for u, g in truth.items() if not test.kind[u]})
             ),
             "topic_pairs": len(test.topic_pairs),
+            "brief_records": sum(1 for r in test.records if r["id"].startswith("brief-")),
         },
         "ingest": reports,
         "seconds": round(seconds, 1),
@@ -349,9 +370,9 @@ def _recall_by_kind(test: TestSet, predicted: dict[str, str]) -> dict[str, str]:
     return {k: f"{a}/{b}" for k, (a, b) in sorted(found.items())}
 
 
-def _explain(pair: Iterable[str], text_of: dict[str, str]) -> dict[str, Any]:
+def _explain(pair: Iterable[str], text_of: dict[str, tuple[str, str]]) -> dict[str, Any]:
     a, b = pair
-    jaccard, contained, ratio = similarity(story_shingles(text_of[a]), story_shingles(text_of[b]))
+    jaccard, contained, ratio = similarity(story_shingles(*text_of[a]), story_shingles(*text_of[b]))
     return {
         "urls": [a, b],
         "jaccard": round(jaccard, 3),
@@ -364,6 +385,7 @@ def markdown(report: dict[str, Any]) -> str:
     t = report["test_set"]
     lines = [
         f"Story grouping on {t['articles']} articles ({t['made_copies']} made copies, "
+        f"{t.get('brief_records', 0)} brief records, "
         f"{t['real_duplicate_pairs']} real duplicate pairs, {t['topic_pairs']} topic pairs)",
         f"precision {report['precision']}, recall {report['recall']} "
         f"({report['pairs_correct']} of {report['pairs_predicted']} predicted pairs right, "

@@ -10,27 +10,30 @@ from typing import TYPE_CHECKING
 from newsbot.core.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from newsbot.ingest.fetch import is_url
+    from newsbot.ingest.fetch import FeedCache, is_url
     from newsbot.ingest.indexer import IngestReport, Shard
     from newsbot.ingest.settings import IngestSettings
     from newsbot.ingest.sources import expand
-    from newsbot.ingest.watch import watch
+    from newsbot.ingest.watch import watch_roots
 
 _HOMES = {
+    "FeedCache": "newsbot.ingest.fetch",
     "IngestReport": "newsbot.ingest.indexer",
     "IngestSettings": "newsbot.ingest.settings",
     "Shard": "newsbot.ingest.indexer",
     "expand": "newsbot.ingest.sources",
     "is_url": "newsbot.ingest.fetch",
-    "watch": "newsbot.ingest.watch",
+    # Not "watch": `from newsbot.ingest import watch` would find the module of that name.
+    "watch_roots": "newsbot.ingest.watch",
 }
 __all__ = [
+    "FeedCache",
     "IngestReport",
     "IngestSettings",
     "Shard",
     "expand",
     "is_url",
-    "watch",
+    "watch_roots",
 ]
 
 

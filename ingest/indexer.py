@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from newsbot.core.calendar import day_number
 from newsbot.core.errors import ConfigError
 from newsbot.core.tokenizer import Tokenizer
@@ -32,6 +34,8 @@ __all__ = ["Indexer", "IngestReport", "Shard", "content_hash"]
 
 # Articles whose stored state is looked up in one Chroma query.
 LOOKUP_BATCH = 64
+# A batch this many times the batch size (one big article) is embedded in parts, with progress.
+PROGRESS_BATCHES = 2
 
 
 def content_hash(article: Article) -> str:
@@ -97,6 +101,7 @@ class _Run:
     seen_hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
     duplicates: list[str] = field(default_factory=list)
     failed_origins: set[str] = field(default_factory=set)
+    unchanged_origins: set[str] = field(default_factory=set)  # feeds that answered 304
     last_origin: str = ""
     lookup: list[tuple[Article, str, str]] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
@@ -186,12 +191,20 @@ class Indexer:
         if prune:
             run.report.pruned = self._prune(run, roots)
         catch_up(self.store, settled=self.store.embedded)
+        if self.options.feed_cache is not None:
+            # Written: next pass may ask the feeds read whole whether they changed since.
+            self.options.feed_cache.commit(run.failed_origins)
         run.report.seconds = time.perf_counter() - started
         if self.stories:
             log.info("stories: %.2fs of %.2fs", run.story_seconds, run.report.seconds)
         return run.report
 
     def _problem(self, problem: Problem, run: _Run) -> None:
+        if problem.unchanged:
+            run.report.feeds_unchanged += 1
+            # Nothing was read from it, and nothing of it is gone: prune leaves it alone.
+            run.unchanged_origins.add(problem.origin)
+            return
         if problem.skipped:
             run.report.skipped += 1
             run.report.skips.append(str(problem))
@@ -200,7 +213,8 @@ class Indexer:
             run.report.failures.append(str(problem))
             # Nothing from this origin is pruned: its articles are unreadable, not gone.
             run.failed_origins.add(problem.origin)
-        log.warning("%s: %s", "skipped" if problem.skipped else "failed", problem)
+        # The command prints each failure once, as one line: the log keeps it for -v.
+        log.info("%s: %s", "skipped" if problem.skipped else "failed", problem)
         self.on_article(run.report)
 
     def _matcher(self) -> StoryMatcher:
@@ -222,6 +236,9 @@ class Indexer:
         for article, origin, digest in run.lookup:
             stored, copy = known.get(article.id), copies.get(article.id)
             first = run.first_of.get(article.id)
+            if first and stored and run.story_of.get(first) == stored.story:
+                # Its twin read first joined this article's own story: this one keeps the text.
+                first = None
             if stored and stored.complete and stored.content_hash == digest and not first:
                 run.story_of[article.id] = stored.story
                 if copy:  # left by a promotion cut short: the stored version wins
@@ -233,7 +250,7 @@ class Indexer:
                 self._unchanged(run)
                 continue
             tick = time.perf_counter()
-            sets = shingles(article.text) if run.matcher else frozenset()
+            sets = shingles(article.text, article.title) if run.matcher else frozenset()
             match = self._story(article, stored, first, sets, run)
             run.story_seconds += time.perf_counter() - tick
             if match is not None:
@@ -242,7 +259,8 @@ class Indexer:
             story = stored.story if stored else article.id
             run.story_of[article.id] = story
             if run.matcher:
-                run.matcher.remember(article.id, story, day_number(article.published_at), sets)
+                day = day_number(article.published_at)
+                run.matcher.remember(article.id, story, day, sets, article.text)
             chunks = self._chunk(
                 article, {"content_hash": digest, "origin": origin, "story": story}
             )
@@ -317,7 +335,7 @@ class Indexer:
             self._write_copies(run)
             return
         texts = [embedding_text(p.article.title, c.text) for p in run.pending for c in p.chunks]
-        vectors = self.embedder.encode(texts)
+        vectors = self._encode(texts, run.report)
         batch, offset = [], 0
         for p in run.pending:
             n = len(p.chunks)
@@ -340,6 +358,18 @@ class Indexer:
         run.pending, run.pending_chunks = [], 0
         # Copies after the texts they point at, so no copy is left without its story's text.
         self._write_copies(run)
+
+    def _encode(self, texts: list[str], report: IngestReport) -> np.ndarray:
+        """Embed a batch; one far over the batch size (a big file) in parts, telling progress."""
+        if len(texts) <= PROGRESS_BATCHES * self.batch_chunks:
+            return self.embedder.encode(texts)
+        parts = []
+        for start in range(0, len(texts), self.batch_chunks):
+            report.embedding = (start, len(texts))
+            self.on_article(report)
+            parts.append(self.embedder.encode(texts[start : start + self.batch_chunks]))
+        report.embedding = (0, 0)
+        return np.concatenate(parts)
 
     def _write_copies(self, run: _Run) -> None:
         self.store.record_copies(run.copies)
@@ -371,8 +401,8 @@ class Indexer:
 
     def _prune(self, run: _Run, roots: list[str]) -> int:
         """Delete articles that came from under these roots but were not found this time."""
-        resolved = [origin_of(r) for r in roots if origin_of(r) not in run.failed_origins]
-        protected = run.failed_origins
+        protected = run.failed_origins | run.unchanged_origins
+        resolved = [origin_of(r) for r in roots if origin_of(r) not in protected]
 
         def under(origin: str, root: str) -> bool:
             if is_url(root):

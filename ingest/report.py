@@ -19,6 +19,8 @@ class IngestReport:
     chunks_embedded: int = 0
     seconds: float = 0.0
     files: int = 0  # files and URLs read so far (for progress bars)
+    feeds_unchanged: int = 0  # feeds that answered 304: not read again
+    embedding: tuple[int, int] = (0, 0)  # chunks of the batch being embedded: done, total
     failures: list[str] = field(default_factory=list)
     skips: list[str] = field(default_factory=list)
 
@@ -33,7 +35,8 @@ class IngestReport:
             f"added {self.added}{copies}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped {self.skipped}, failed {self.failed}"
         )
-        return text + (f", pruned {self.pruned}" if pruned else "")
+        feeds = f", feeds unchanged {self.feeds_unchanged}" if self.feeds_unchanged else ""
+        return text + (f", pruned {self.pruned}" if pruned else "") + feeds
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +48,7 @@ class IngestReport:
             "failed": self.failed,
             "pruned": self.pruned,
             "chunks_embedded": self.chunks_embedded,
+            "feeds_unchanged": self.feeds_unchanged,
             "seconds": round(self.seconds, 3),
             "failures": self.failures,
             "skips": self.skips,

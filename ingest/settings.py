@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
+    from newsbot.ingest.fetch import FeedCache
     from newsbot.ingest.indexer import Indexer
     from newsbot.store.chroma_store import Store
 
@@ -24,12 +25,17 @@ class IngestSettings(BaseSettings):
     watch_interval: float = 60.0  # seconds between passes of `ingest --watch`
     stories: bool = True  # a copy of a stored article joins its story instead of being embedded
 
-    def indexer(self, store: Store) -> Indexer:
-        """An Indexer writing into store with these settings (every entry point uses this)."""
+    def indexer(self, store: Store, feed_cache: FeedCache | None = None) -> Indexer:
+        """An Indexer writing into store with these settings (every entry point uses this).
+
+        feed_cache: kept across the passes of `--watch`, so unchanged feeds answer 304.
+        """
         from newsbot.ingest.indexer import Indexer
         from newsbot.ingest.readers import ReadOptions
 
         options = ReadOptions(
-            max_bytes=int(self.max_article_mb * 2**20), fetch_timeout=self.fetch_timeout
+            max_bytes=int(self.max_article_mb * 2**20),
+            fetch_timeout=self.fetch_timeout,
+            feed_cache=feed_cache,
         )
         return Indexer(store, self.ingest_batch_chunks, options=options, stories=self.stories)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
-from newsbot.ingest.fetch import is_url
+from newsbot.ingest.fetch import NotModified, is_url
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, reader_for
 
 IGNORED_NAMES = {"README.md", "QUESTIONS.md", "LICENSE", "CHANGELOG.md"}
@@ -23,6 +23,8 @@ class Problem(InputError):
         self.origin = origin
         # Not an article format at all (a photo, say), rather than a broken article.
         self.skipped = skipped
+        # A feed unchanged since the last pass: its articles are all still there.
+        self.unchanged = isinstance(error, NotModified)
 
 
 def origin_of(root: str) -> str:

@@ -28,14 +28,19 @@ def snapshot(roots: Iterable[str]) -> Snapshot:
     return state
 
 
-def watch(
+def watch_roots(
     roots: list[str],
-    ingest_pass: Callable[[], object],
+    ingest_pass: Callable[[], bool],
     interval: float,
     stop: threading.Event,
     max_passes: int | None = None,
 ) -> int:
-    """Run ingest_pass now and again whenever files change (feeds: every interval)."""
+    """Run ingest_pass now and again whenever files change (feeds: every interval).
+
+    A pass that fails (the store down, the lock busy: ingest_pass returns False) runs again
+    at the next interval, though nothing changed, so its files are not left out until another
+    one changes.
+    """
     has_feeds = any(is_url(r) for r in roots)
     files = [r for r in roots if not is_url(r)]
     last: Snapshot | None = None
@@ -43,10 +48,11 @@ def watch(
     while not stop.is_set():
         current = snapshot(files)
         if has_feeds or current != last:
-            ingest_pass()
+            done = ingest_pass()
             passes += 1
             # Files touched during the pass are seen again next time, never missed.
-            last = current
+            if done:
+                last = current
             if max_passes is not None and passes >= max_passes:
                 break
         stop.wait(interval)

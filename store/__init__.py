@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from newsbot.core.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from newsbot.store.chroma_client import unreachable
     from newsbot.store.freshness import refresh_vectors
     from newsbot.store.sqlite_file import SqliteFile
     from newsbot.store.story_log import LoggedStory, StoryLog
@@ -23,6 +24,7 @@ _HOMES = {
     "open_writer": "newsbot.store.writer",
     "refresh_vectors": "newsbot.store.freshness",
     "reindex": "newsbot.store.writer",
+    "unreachable": "newsbot.store.chroma_client",
 }
 __all__ = [
     "LoggedStory",
@@ -32,6 +34,7 @@ __all__ = [
     "open_writer",
     "refresh_vectors",
     "reindex",
+    "unreachable",
 ]
 
 

@@ -26,7 +26,32 @@ def store_errors(action: str, where: str) -> Iterator[None]:
     except StoreError:
         raise
     except Exception as error:
-        raise StoreError(f"cannot {action} the article store at {where}: {error}") from error
+        raise store_error(action, where, error) from error
+
+
+def store_error(action: str, where: str, error: Exception) -> StoreError:
+    """Say in one line what failed; a server that did not answer is named as such."""
+    transport = unreachable(error)
+    if transport is not None:
+        return StoreError(
+            f"the article store at {where} is not reachable ({transport}); start it or "
+            "check NEWSBOT_CHROMA_URL, then try again"
+        )
+    return StoreError(f"cannot {action} the article store at {where}: {error}")
+
+
+def unreachable(error: BaseException) -> BaseException | None:
+    """The failure to reach a server that caused this error, if one did."""
+    import httpx
+
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ConnectionError | TimeoutError | httpx.TransportError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def included(column: list[T] | None) -> list[T]:
@@ -64,8 +89,8 @@ def open_client(settings: StoreSettings, fresh: bool = False) -> ClientAPI:
                 SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_dir), None)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
     except Exception as error:
-        where = settings.chroma_server or settings.chroma_dir
-        raise StoreError(f"cannot open the article store at {where}: {error}") from error
+        where = settings.chroma_server or str(settings.chroma_dir)
+        raise store_error("open", where, error) from error
 
 
 def _server_of(client: ClientAPI) -> ServerAPI:

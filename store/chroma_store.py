@@ -25,6 +25,8 @@ from newsbot.store.chroma_client import (
 from newsbot.store.chroma_rows import StoredArticle, chunk_id, of_articles, summarise, to_chunk
 from newsbot.store.copies import CopyBook, CopyRecord, lookup
 from newsbot.store.embeddings import Embedder, chroma_embedding_function
+from newsbot.store.outage import Outage
+from newsbot.store.read_only import mirror, writable
 from newsbot.store.settings import StoreSettings
 from newsbot.store.vector_overlay import VectorOverlay, merged
 
@@ -46,7 +48,20 @@ class Store:
     """Chunks of articles with their embeddings, in one Chroma collection."""
 
     def __init__(self, settings: StoreSettings, embedder: Embedder, fresh: bool = False):
-        """Open the store; `fresh` for a writer, which must not write from a stale index."""
+        """Open the store; `fresh` for a writer, which must not write from a stale index.
+
+        A reader of a data dir it cannot write opens a mirror of it (read_only.py).
+        """
+        self._shown = settings.chroma_server or str(settings.chroma_dir)
+        self.read_only = (
+            not fresh
+            and not settings.chroma_server
+            and settings.data_dir.is_dir()
+            and not writable(settings.data_dir)
+        )
+        if self.read_only:
+            mirrored = mirror(settings.data_dir, settings.chroma_dir)
+            settings = settings.model_copy(update={"data_dir": mirrored})
         self.settings = settings
         self.embedder = embedder
         # A reopen holds this while it swaps the handles: searches wait for the new ones.
@@ -63,6 +78,7 @@ class Store:
         self.overlay = VectorOverlay()
         self.vectors_at = self.opened_at
         self._copies: CopyBook | None = None
+        self.outage = Outage(self._shown)  # a server's, met by whichever thread of this process
 
     def _open(self, fresh: bool) -> tuple[ClientAPI, ChangeFeed, Collection, int]:
         """Open client, feed and collection; note the feed's length before the collection."""
@@ -177,7 +193,7 @@ class Store:
 
     @property
     def location(self) -> str:
-        return self.settings.chroma_server or str(self.settings.chroma_dir)
+        return self._shown
 
     def count(self) -> int:
         return int(self.collection.count())

@@ -197,6 +197,10 @@ class CopyBook:
             page = self.collection.get(where=_among("story", wanted), include=include)
         return [record for _, record in self._records(page, text)]
 
+    def sources(self) -> list[str]:
+        """The outlets copies were stored from, sorted (for `stats`: a copy's outlet ran it)."""
+        return sorted({record.source for record in self if record.source})
+
     def __iter__(self) -> Iterator[CopyRecord]:
         """Every copy (without its text), page by page."""
         offset = 0

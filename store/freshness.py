@@ -15,6 +15,7 @@ import time
 
 from newsbot.core.errors import NewsbotError
 from newsbot.core.tokenizer import Tokenizer
+from newsbot.store.chroma_client import unreachable
 from newsbot.store.chroma_store import Store
 from newsbot.store.embeddings import embedding_text
 from newsbot.store.keyword_index import KeywordIndex
@@ -39,7 +40,8 @@ class Freshness:
     behind it for `grace` seconds, it takes the ingest lock if free and catches up; in embedded
     mode, when the feed moved since Chroma was opened, it reopens Chroma beside the open one.
     It never blocks a question and prints nothing: failures go to the log, one line per
-    outage, and are retried.
+    outage (a server's is shared with the rest of the process: `Store.outage`), and are
+    retried.
     """
 
     def __init__(
@@ -86,12 +88,15 @@ class Freshness:
             except Exception as error:
                 # An outage (a stopped server) fails every tick: one line when it starts, the
                 # rest at debug level, so a chat's prompt is not written over every second.
-                if failing_since is None:
+                if unreachable(error):
+                    self.store.outage.failed("the freshness check", error)
+                elif failing_since is None:
                     failing_since = time.monotonic()
                     report_first_failure(error)
                 else:
                     log.debug("freshness check failed again (%s)", error)
             else:
+                self.store.outage.worked()
                 if failing_since is not None:
                     log.info(
                         "freshness checks work again after %.0fs", time.monotonic() - failing_since

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsbot.core.errors import IngestBusyError
+from newsbot.core.errors import IngestBusyError, StoreError
 from newsbot.core.tokenizer import Tokenizer
 from newsbot.store.change_feed import BEGIN, END
 from newsbot.store.chroma_store import Store
@@ -40,9 +40,13 @@ READ_BATCH = 100
 @contextmanager
 def ingest_lock(data_dir: Path, wait: bool = False) -> Iterator[None]:
     """Hold the store's ingest lock; a second ingest waits, or is told at once, that one runs."""
-    data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / "ingest.lock"
-    with path.open("a+") as handle:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+    except OSError as error:  # a read-only data dir (a replica's snapshot) takes no writes
+        raise StoreError(f"cannot write to the article store in {data_dir}: {error}") from error
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as error:
@@ -76,7 +80,12 @@ def open_writer(settings: StoreSettings, embedder: Embedder, wait: bool = False)
 
 
 def catch_up_if_free(store: Store, terms: Tokenizer | None = None) -> bool:
-    """Catch the keyword index up unless a writer holds the lock (it catches up itself)."""
+    """Catch the keyword index up unless a writer holds the lock (it catches up itself).
+
+    A read-only store's index is the snapshot's, as it was taken: nothing to catch up.
+    """
+    if store.read_only:
+        return False
     try:
         with ingest_lock(store.settings.data_dir):
             catch_up(store, terms, settled=store.embedded)
@@ -97,7 +106,9 @@ def ensure_index(store: Store, index: KeywordIndex) -> None:
     """
     if index.exists():
         return
-    if not catch_up_if_free(store, index.terms):
+    if store.read_only:
+        log.warning("the read-only store at %s has no keyword index", store.location)
+    elif not catch_up_if_free(store, index.terms):
         log.info("no keyword index yet: the process holding the ingest lock builds it")
 
 

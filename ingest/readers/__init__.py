@@ -7,9 +7,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
+
+if TYPE_CHECKING:
+    from newsbot.ingest.fetch import FeedCache
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,7 @@ class ReadOptions:
 
     max_bytes: int | None = 5 * 1024 * 1024  # one text/HTML/Markdown article at most
     fetch_timeout: float = 20.0  # seconds per download (feed pages, linked articles)
+    feed_cache: FeedCache | None = None  # `--watch`: feeds are asked whether they changed
 
 
 DEFAULT_OPTIONS = ReadOptions()

@@ -13,7 +13,7 @@ from newsbot.core.errors import InputError
 from newsbot.core.types import Article
 from newsbot.ingest.clean import normalise
 from newsbot.ingest.date_lines import parse_date
-from newsbot.ingest.fetch import fetch
+from newsbot.ingest.fetch import NotModified, fetch
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
 from newsbot.ingest.readers import html as html_reader
 from newsbot.ingest.readers.markdown import to_text
@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # An entry whose own text is shorter than this is a teaser: fetch the page it links to.
 MIN_CONTENT_CHARS = 400
+# A <description> this long is an article of its own when its page cannot be had; a shorter
+# one ("Short teaser.") is a pointer to the page, not news.
+MIN_DESCRIPTION_CHARS = 150
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -64,29 +67,34 @@ def entry_date(entry: Mapping[str, Any]) -> date | None:
 def entry_article(
     entry: Mapping[str, Any], where: str, source: str | None, options: ReadOptions
 ) -> Article:
-    """Build an Article from one entry, fetching its linked page when it has only a summary."""
+    """Build an Article from one entry: its own text (<content:encoded>, else <description>),
+    or its linked page when that text is a teaser and the page holds more."""
     link = entry.get("link") or None
     title = " ".join((entry.get("title") or "").split())
     content = " ".join(c.get("value", "") for c in entry.get("content") or [])
     text = fragment_text(content) if content.strip() else ""
+    described = not text
+    if described:
+        text = fragment_text(entry.get("summary") or "")
     author = entry.get("author") or None
     published = entry_date(entry)
-    if len(text) < MIN_CONTENT_CHARS and link:
+    # A description is often a teaser however long; full content this long is not.
+    if link and (len(text) < MIN_CONTENT_CHARS or described):
         try:
             page = fetch(link, timeout=options.fetch_timeout)
             extracted = html_reader.extract(page.content, f"{where} ({link})", url=link)
         except InputError as error:
-            if not text:
+            if not text or (described and len(text) < MIN_DESCRIPTION_CHARS):
                 raise InputError(f"{where} ({link})", error.reason) from error
-            # A short article of its own is still better than none.
+            # The entry's own text is still an article.
             log.info("kept the entry's own text: %s", error)
         else:
-            text = extracted.text
+            # A page that says no more than the entry (a paywall, a cookie wall) adds nothing.
+            if len(extracted.text) > len(text):
+                text = extracted.text
             title = title or extracted.title
             author = author or extracted.author
             published = published or extracted.published_at
-    if not text:
-        text = fragment_text(entry.get("summary") or "")
     if not text:
         raise InputError(where, "entry has no text and no link to fetch it from")
     title, id_title = titles(title, text, link)
@@ -139,7 +147,11 @@ def read(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article
 def read_url(url: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[Article | InputError]:
     """Read a URL: a feed gives its entries, any other page is one article."""
     try:
-        page = fetch(url, timeout=options.fetch_timeout)
+        page = fetch(url, timeout=options.fetch_timeout, cache=options.feed_cache)
+    except NotModified as unchanged:
+        log.info("%s", unchanged)
+        yield unchanged
+        return
     except InputError as error:
         yield error
         return

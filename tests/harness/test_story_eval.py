@@ -48,8 +48,8 @@ def test_pairs_are_scored_both_ways():
 def test_grouping_on_the_samples_is_exact(tmp_path):
     path = tmp_path / "samples.jsonl"
     sample_jsonl(path)
-    test = story_eval.build(path, seeds=3, copies=6)
-    assert sum(1 for k in test.kind.values() if k) == 6
+    test = story_eval.build(path, seeds=3, copies=6, briefs=2)
+    assert sum(1 for k in test.kind.values() if k) == 6 + 2
     report = story_eval.run(
         path, tmp_path / "work", embedder=story_eval.StandInEmbedder(), test=test
     )

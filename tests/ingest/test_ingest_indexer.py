@@ -12,7 +12,7 @@ import pytest
 from newsbot.ingest import indexer
 from newsbot.ingest.indexer import Indexer
 from newsbot.ingest.readers import ReadOptions
-from newsbot.ingest.watch import watch
+from newsbot.ingest.watch import watch_roots
 from newsbot.store.chroma_store import Store
 from tests.support.stores import make_settings
 
@@ -164,10 +164,12 @@ def test_bad_input_never_stops_the_run_nor_loses_good_data(tmp_path, hashing_emb
     indexer = Indexer(store, options=ReadOptions(max_bytes=5 * 2**20), stories=stories)
     report = indexer.ingest([corpus])
     elapsed = time.perf_counter() - started
-    # copy-of-good.txt sorts first: it is kept, and good.txt's earlier copy leaves the store
-    # (as a copy of its story, or, without stories, altogether).
-    assert (report.added, report.unchanged) == (3, 0)  # copy-of-good.txt, latin.txt, J1
-    assert (report.skipped, report.copies) == ((1, 1) if stories else (2, 0))  # photo, good
+    # copy-of-good.txt sorts first. With stories it joins good.txt's story (a brief groups when
+    # its headline fits it), and good.txt stays stored, unchanged; without, copy-of-good.txt is
+    # kept and good.txt's earlier copy leaves the store.
+    added, unchanged = (2, 1) if stories else (3, 0)  # latin.txt, J1 (and copy-of-good.txt)
+    assert (report.added, report.unchanged) == (added, unchanged), report
+    assert (report.skipped, report.copies) == ((1, 1) if stories else (2, 0))  # photo, copy
     assert report.failed == 6  # empty, blank, binary, 2 bad lines, huge
     lines = "\n".join(report.failures)
     for expected in (
@@ -201,8 +203,8 @@ def test_watch_picks_up_a_new_and_a_changed_file(tmp_path, hashing_embedder):
     reports = []
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch,
-        args=([str(corpus)], lambda: reports.append(indexer.ingest([corpus])), 0.2, stop),
+        target=watch_roots,
+        args=([str(corpus)], lambda: reports.append(indexer.ingest([corpus])) or True, 0.2, stop),
         daemon=True,
     )
     thread.start()
@@ -302,5 +304,5 @@ def test_watching_a_feed_url_runs_a_pass_every_interval():
     stop = threading.Event()
     # URLs cannot be stat'ed for changes, so each interval is a pass (content hashes make
     # unchanged entries cost nothing); files alone run a pass only when they change.
-    count = watch(["http://127.0.0.1:9/feed"], lambda: passes.append(1), 0.05, stop, 3)
+    count = watch_roots(["http://127.0.0.1:9/feed"], lambda: passes.append(1), 0.05, stop, 3)
     assert count == len(passes) == 3

@@ -182,6 +182,7 @@ def test_a_running_chat_answers_what_another_process_adds_replaces_and_prunes(tm
 def test_a_chat_on_an_empty_store_answers_once_articles_arrive(tmp_path):
     folder, data_dir = tmp_path / "corpus", tmp_path / "data"
     folder.mkdir()
+    data_dir.mkdir()  # empty: a missing one is reported instead (tests/bot/test_cli_read_only.py)
     chat = Chat(data_dir)
     try:
         assert "newsbot ingest" in chat.greeting  # the hint, and the chat stays open
