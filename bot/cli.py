@@ -10,9 +10,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from newsbot.bot.cli_chat import run_ask, run_chat
-from newsbot.bot.cli_common import EXIT_ERROR, EXIT_OK, open_newsbot, parse_day
+from newsbot.bot.cli_common import EXIT_ERROR, EXIT_OK, open_newsbot, parse_day, unreachable
 from newsbot.bot.cli_follow import add_parsers as add_follow_parsers
 from newsbot.bot.cli_ingest import run_ingest, run_reindex, run_stats
+from newsbot.bot.cli_timeline import add_timeline_parser
 
 if TYPE_CHECKING:
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     telegram.set_defaults(run=run_telegram)
 
     add_follow_parsers(commands)
+    add_timeline_parser(commands)
     add_registered_parsers(commands)
     return parser
 
@@ -171,6 +173,9 @@ def execute(args: argparse.Namespace) -> int:
         return reader_left()
     except Exception as error:
         log.debug("unexpected error", exc_info=True)
+        if unreachable(error):  # a library call the store did not wrap
+            print(f"newsbot: the article store is not reachable ({error})", file=sys.stderr)
+            return EXIT_ERROR
         print(f"newsbot: unexpected error: {error} (run with -v for details)", file=sys.stderr)
         if args.verbose:
             raise

@@ -39,7 +39,7 @@ def add_parsers(commands: Subcommands) -> None:
 
 def run_follow(args: argparse.Namespace) -> int:
     from newsbot.bot.alerting import current_seq, open_state
-    from newsbot.bot.follows import CLI_CHAT, FollowError
+    from newsbot.bot.follows import CLI_CHAT, FollowError, will_match
     from newsbot.bot.settings import BotSettings
 
     newsbot = open_newsbot()
@@ -59,8 +59,9 @@ def run_follow(args: argparse.Namespace) -> int:
         if not held:
             print("following nothing yet: newsbot follow WORDS")
         return 0
+    meant = will_match(newsbot, topic)
     made = follows.add(CLI_CHAT, 0, topic, current_seq(newsbot), BotSettings().follow_limit)
-    print(f"following: {made.topic} (`newsbot alerts` prints what is new on it)")
+    print(f"following: {made.topic} ({meant}; `newsbot alerts` prints what is new on it)")
     return 0
 
 

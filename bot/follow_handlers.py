@@ -26,7 +26,7 @@ from newsbot.bot.alerting import (
     open_state,
 )
 from newsbot.bot.context import Context
-from newsbot.bot.follows import Follow, FollowError, Follows
+from newsbot.bot.follows import Follow, FollowError, Follows, will_match
 from newsbot.bot.handlers import chat_of, message_of
 from newsbot.core import NewsbotError
 
@@ -68,6 +68,7 @@ async def follow(update: Update, context: Context) -> None:
         return
     newsbot = context.bot_data.newsbot
     try:
+        meant = await asyncio.to_thread(will_match, newsbot, topic)
         since = await asyncio.to_thread(current_seq, newsbot)
         made = follows_of(context).add(
             chat.id,
@@ -84,8 +85,8 @@ async def follow(update: Update, context: Context) -> None:
         return
     where = "this group" if chat.type != Chat.PRIVATE else "you"
     await message.reply_text(
-        f"Following “{made.topic}”: I'll tell {where} of each new story about it. "
-        "/following lists the topics, /unfollow stops one."
+        f"Following “{made.topic}”: I'll tell {where} of each new story about it "
+        f"({meant}). /following lists the topics, /unfollow stops one."
     )
 
 

@@ -13,9 +13,13 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newsbot.core import NewsbotError
 from newsbot.store import SqliteFile
+
+if TYPE_CHECKING:
+    from newsbot.retrieval import Newsbot
 
 FILE = "follows.sqlite"
 CLI_CHAT = 0  # the `newsbot` command's own follows; Telegram chat ids are never 0
@@ -58,6 +62,19 @@ def distinctive(word: str) -> bool:
 
 class FollowError(NewsbotError):
     """A follow that cannot be made, said so that the user knows what to do instead."""
+
+
+def will_match(newsbot: Newsbot, topic: str) -> str:
+    """Say once what a new follow will match; refuse a topic one common word makes up."""
+    from newsbot.retrieval import meaning
+
+    meant = meaning(newsbot, topic)
+    if meant.too_common:
+        raise FollowError(
+            f"“{' '.join(topic.split())}” is in too many stories to pick any out: add what "
+            "about it, e.g. /follow electric ferries rather than /follow ferries"
+        )
+    return meant.line()
 
 
 def topic_key(topic: str) -> str:

@@ -35,6 +35,7 @@ HELP = (
     "/follow WORDS tells you of each new story about them, e.g. /follow electric ferries\n"
     "/following lists what this chat follows, /unfollow N stops one\n"
     "/digest the top stories added since your last digest\n"
+    "/timeline WORDS the stories on a topic, oldest first\n"
     "/help this text"
 )
 BUSY = "I'm still working on your last question; ask again once it is answered."

@@ -31,8 +31,9 @@ from telegram.ext import (
     filters,
 )
 
-from newsbot.bot import follow_handlers, handlers
+from newsbot.bot import follow_handlers, handlers, timeline_handlers
 from newsbot.bot.access import PUBLIC, decide_access, gate
+from newsbot.bot.cli_common import unreachable
 from newsbot.bot.context import BotData, Context
 from newsbot.bot.settings import BotSettings
 from newsbot.bot.telegram_order import PerChatOrder
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
+UNREACHABLE = "I cannot reach my news articles right now. Please ask again in a minute."
 COMMANDS = [
     BotCommand("start", "what I know: articles, dates, sources"),
     BotCommand("help", "how to ask, with examples"),
@@ -55,6 +57,7 @@ COMMANDS = [
     BotCommand("stats", "articles, chunks and questions answered"),
     BotCommand("ingest", "re-read the configured news (admins only)"),
     *(BotCommand(name, about) for name, about in follow_handlers.COMMANDS),
+    *(BotCommand(name, about) for name, about in timeline_handlers.COMMANDS),
 ]
 
 
@@ -109,6 +112,7 @@ def add_handlers(application: BotApplication) -> None:
         ("following", follow_handlers.following),
         ("unfollow", follow_handlers.unfollow),
         ("digest", follow_handlers.digest_command),
+        ("timeline", timeline_handlers.timeline_command),
     ]:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(handlers.sources_button, pattern=r"^sources:"))
@@ -135,9 +139,15 @@ async def on_error(update: object, context: Context) -> None:
     if not isinstance(update, Update):  # polling/network trouble: PTB retries; the log is enough
         log.error("error outside any update: %s", error, exc_info=error)
         return
-    log.error("error while handling update %s", update.update_id, exc_info=error)
+    # A store server that went away fails every question until it is back: each user hears
+    # so, the log and the admin chat once per outage, without a traceback.
+    outage = error is not None and unreachable(error)
+    if error is None or not outage:
+        log.error("error while handling update %s", update.update_id, exc_info=error)
+    elif not context.bot_data.newsbot.store.outage.failed("a question", error):
+        error = None  # the admin chat heard of this outage already
     settings = context.bot_data.settings
-    if settings.telegram_admin_chat:
+    if settings.telegram_admin_chat and error is not None:
         summary = f"newsbot error: {type(error).__name__}: {error}"
         token = settings.telegram_token.get_secret_value()
         with contextlib.suppress(TelegramError):
@@ -146,7 +156,7 @@ async def on_error(update: object, context: Context) -> None:
             )
     if update.effective_message:
         with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(APOLOGY)
+            await update.effective_message.reply_text(UNREACHABLE if outage else APOLOGY)
 
 
 class RedactToken(logging.Filter):

@@ -20,6 +20,9 @@ def add_commands(commands: Any) -> None:
     """
     from importlib.util import find_spec
 
+    from newsbot.harness.soak import add_soak_parser
+
+    add_soak_parser(commands)
     if all(find_spec(m) for m in ("matplotlib", "langchain_huggingface")):
         add_parsers(commands)
         return
@@ -45,6 +48,7 @@ def add_parsers(commands: Any) -> None:
     add_support_eval_parser(commands)
     add_alerts_eval_parser(commands)
     add_story_eval_parser(commands)
+    add_timeline_eval_parser(commands)
 
 
 def add_alerts_eval_parser(commands: Any) -> None:
@@ -62,6 +66,14 @@ def add_alerts_eval_parser(commands: Any) -> None:
     evaluate.add_argument(
         "--rescore", action="store_true", help="score a store this command already ran on"
     )
+    evaluate.add_argument(
+        "--replay",
+        metavar="BUILT_STORE",
+        help="replay the days over a copy of this built store (--store: the copy) instead",
+    )
+    evaluate.add_argument(
+        "--rule", choices=["new", "old"], default="new", help="with --replay: the alert rule"
+    )
     evaluate.set_defaults(run=run_alerts_eval)
 
 
@@ -71,6 +83,24 @@ def run_alerts_eval(args: argparse.Namespace) -> int:
     from newsbot.bot.settings import BotSettings
     from newsbot.harness.alerts_eval import run, table
 
+    log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.replay:
+        from newsbot.harness.alerts_replay import replay
+
+        report = replay(
+            Path(args.replay),
+            Path(args.articles),
+            Path(args.topics),
+            Path(args.store),
+            rule=args.rule,
+            min_batch=args.min_batch,
+            most=BotSettings().alerts_per_topic,
+            log=log,
+        )
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        print(table(report))
+        return EXIT_OK
     report = run(
         Path(args.articles),
         Path(args.topics),
@@ -78,8 +108,35 @@ def run_alerts_eval(args: argparse.Namespace) -> int:
         min_batch=args.min_batch,
         most=BotSettings().alerts_per_topic,
         rescore=args.rescore,
-        log=lambda line: print(line, file=sys.stderr, flush=True),
+        log=log,
     )
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(table(report))
+    return EXIT_OK
+
+
+def add_timeline_eval_parser(commands: Any) -> None:
+    """Add `newsbot eval-timeline`: timelines of judged topics over a built store."""
+    evaluate = commands.add_parser(
+        "eval-timeline", help="score timelines (precision, recall, order, time) on judged topics"
+    )
+    evaluate.add_argument("--articles", required=True, help="the articles .jsonl the store holds")
+    evaluate.add_argument(
+        "--topics", default="examples/alert_topics_judged.jsonl", help="topics with judged stories"
+    )
+    evaluate.add_argument("--replay", required=True, metavar="BUILT_STORE", help="a built store")
+    evaluate.add_argument("--store", required=True, help="where to copy it (reused if there)")
+    evaluate.add_argument("--out", help="write the report as JSON here")
+    evaluate.set_defaults(run=run_timeline_eval)
+
+
+def run_timeline_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from newsbot.harness.timeline_eval import run, table
+
+    report = run(Path(args.replay), Path(args.articles), Path(args.topics), Path(args.store))
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(table(report))

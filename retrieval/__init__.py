@@ -10,13 +10,29 @@ from typing import TYPE_CHECKING
 from newsbot.core.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from newsbot.retrieval.alerts import TopicMatch, match, ready_position
+    from newsbot.retrieval.alerts import Meaning, TopicMatch, match, meaning, ready_position
     from newsbot.retrieval.answer.generative import Final, Token
     from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
+    from newsbot.retrieval.timeline import (
+        TimelineStep,
+        build_timeline,
+        tell_timelines,
+        timeline_answer,
+        timeline_answer_of,
+        timeline_lines,
+    )
 
 _HOMES = {
     "Final": "newsbot.retrieval.answer.generative",
+    "Meaning": "newsbot.retrieval.alerts",
+    "TimelineStep": "newsbot.retrieval.timeline",
+    "build_timeline": "newsbot.retrieval.timeline",
+    "meaning": "newsbot.retrieval.alerts",
+    "timeline_answer": "newsbot.retrieval.timeline",
+    "timeline_answer_of": "newsbot.retrieval.timeline",
+    "timeline_lines": "newsbot.retrieval.timeline",
+    "tell_timelines": "newsbot.retrieval.timeline",
     "Newsbot": "newsbot.retrieval.newsbot",
     "RetrievalSettings": "newsbot.retrieval.settings",
     "Token": "newsbot.retrieval.answer.generative",
@@ -26,12 +42,20 @@ _HOMES = {
 }
 __all__ = [
     "Final",
+    "Meaning",
     "Newsbot",
     "RetrievalSettings",
+    "TimelineStep",
     "Token",
     "TopicMatch",
+    "build_timeline",
     "match",
+    "meaning",
     "ready_position",
+    "tell_timelines",
+    "timeline_answer",
+    "timeline_answer_of",
+    "timeline_lines",
 ]
 
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsbot.core.types import Answer
+from newsbot.core.types import Answer, Citation
 from newsbot.retrieval.question.spelling import read_question
 from newsbot.retrieval.search.hybrid import Hit
-from newsbot.store.story_log import LoggedStory
+from newsbot.retrieval.topics import LEARN_FROM, Lead, Story, Topic, clause
+from newsbot.store.story_log import LoggedStory, StoryLog
 
 if TYPE_CHECKING:
     from newsbot.retrieval.newsbot import Newsbot
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 2  # best-ranked new stories answered from, per alert a topic may give
-LEAD_SHARE = 0.5  # of a topic's words that an article's headline and opening must hold
+CANDIDATES = 4  # best-ranked new stories looked at, per alert a topic may give
+COMMON_SHARE = 0.1  # a one-word topic in more of the store's articles names no story
+COMMON_FROM = 200  # articles a store needs before a word's share of them says anything
+NAME_SHARE = 0.2  # a name in more of the store's articles tells no story apart (outlets)
+MEANING_CANDIDATES = 10  # stories read to say what a new follow will match
 
 
 def ready_position(newsbot: Newsbot) -> int:
@@ -38,46 +42,119 @@ class TopicMatch:
     answer: Answer
 
 
-def leads_with(words: set[str], hit: Hit, terms: Callable[[str], list[str]]) -> bool:
-    """Whether the article's headline and opening hold at least LEAD_SHARE of the words.
+def learned_key(topic: str) -> str:
+    """The form two spellings of a topic share (case and spacing aside), as follows keep it."""
+    return " ".join(topic.casefold().split())
 
-    News says what it is about in its headline and first paragraphs; an article that only
-    mentions the topic further down (a round-up's item, an aside) is not news of it.
-    """
-    if not words:
-        return False
-    first = min((hit.chunk, *hit.extra), key=lambda c: c.position)
-    opening = set(terms(hit.chunk.title)) | (
-        set(terms(first.text)) if first.position == 0 else set()
+
+def read_topic(newsbot: Newsbot, topic: str) -> Topic:
+    """The topic as alerts and timelines read it: respelled, its distinctive words found."""
+    question = read_question(topic, newsbot.searcher) or topic
+    return Topic(question, newsbot.searcher.terms, newsbot.extractive.question_terms)
+
+
+def learned_story(newsbot: Newsbot, topic: str) -> Story | None:
+    """What the topic's first alerts taught it, if it has had any."""
+    data = StoryLog(newsbot.settings.data_dir).learned(learned_key(topic))
+    return Story.from_json(data) if data else None
+
+
+def quoted(hit: Hit, lead: Lead, reading: Topic) -> Answer:
+    """An alert's text from the article's opening, where the composer found no answer."""
+    meta = hit.chunk.metadata
+    text = clause(lead, reading)
+    source = Citation(
+        n=1,
+        title=lead.title,
+        source=meta.get("source"),
+        published_at=meta.get("published_at"),
+        url=meta.get("url"),
+        path=meta.get("path"),
+        quote=text,
+        article_id=hit.chunk.article_id,
     )
-    return len(words & opening) >= LEAD_SHARE * len(words)
+    return Answer(text=f"{text} [1]", citations=[source])
+
+
+def teach(
+    newsbot: Newsbot, reading: Topic, leads: Sequence[Lead], story: Story | None = None
+) -> Story:
+    """Teach a topic its story from its first matches, names common in the store left out."""
+    view = newsbot.searcher.last_keyword
+    names = reading.names_in(leads)
+    common = {n for n, df in view.doc_freqs(names).items() if df > NAME_SHARE * view.articles}
+    return reading.learn(story or Story(), leads, common)
 
 
 def match(
     newsbot: Newsbot, topic: str, stories: Sequence[LoggedStory], most: int
 ) -> list[TopicMatch]:
-    """Return the stories (up to `most`) that answer the topic as a question would be answered.
+    """Return the stories (up to `most`) about the topic's story, each with a cited answer.
 
-    The topic is searched among the stories' lead articles alone, with the search answers
-    use; each of the best is then answered from on its own, and matches only when the
-    composer does not refuse and cites it, and the article leads with the topic.
+    The topic is searched among the stories' lead articles alone; each of the best that is
+    about the topic's story (retrieval/topics.py: round-ups never are, so they never use up
+    `most`) matches, answered from on its own (or quoted from its opening where the composer
+    finds no answer). The first matches teach the topic its story.
     """
     leads = {s.lead.article_id: s for s in stories}
     if not leads:
         return []
-    question = read_question(topic, newsbot.searcher) or topic
-    terms = newsbot.searcher.terms
-    words = set(terms(question)) - newsbot.extractive.question_terms
-    hits = newsbot.searcher.search(question, k=CANDIDATES * most, among=list(leads))
+    reading = read_topic(newsbot, topic)
+    story = learned_story(newsbot, topic)
+    hits = newsbot.searcher.search(reading.text, k=CANDIDATES * most, among=list(leads))
     today = newsbot.today()
     found: list[TopicMatch] = []
+    taught: list[Lead] = []
     for hit in hits:
         if len(found) >= most:
             break
-        if not leads_with(words, hit, terms):
+        lead = Lead.of((hit.chunk, *hit.extra))
+        if not reading.about(lead, story):
             continue
-        answer = newsbot.composer.compose(question, [hit], as_of=today)
+        answer = newsbot.composer.compose(reading.text, [hit], as_of=today)
         if answer.refused or hit.chunk.article_id not in {c.article_id for c in answer.citations}:
-            continue
+            # The story is about the topic (decided above): say so with its own opening.
+            answer = quoted(hit, lead, reading)
         found.append(TopicMatch(leads[hit.chunk.article_id], answer))
+        taught.append(lead)
+    if taught and (story is None or story.matches < LEARN_FROM):
+        taught.sort(key=lambda lead: lead.published or today)
+        learned = teach(newsbot, reading, taught, story)
+        StoryLog(newsbot.settings.data_dir).learn(learned_key(topic), learned.to_json())
     return found
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a new follow will match, said once when it is made."""
+
+    words: list[str]
+    example: Lead | None
+    too_common: bool
+
+    def line(self) -> str:
+        """One line: the story its best match is about, else the words it needs."""
+        if self.example is not None:
+            when = self.example.published.isoformat() if self.example.published else ""
+            title = self.example.title or "(untitled)"
+            return f"stories like “{title}”" + (f" ({when})" if when else "")
+        return "stories whose headline and opening name " + ", ".join(self.words)
+
+
+def meaning(newsbot: Newsbot, topic: str) -> Meaning:
+    """Say what a topic will match: its words and the stored story that best fits it."""
+    reading = read_topic(newsbot, topic)
+    shown = [w for w in topic.split() if reading.terms(w) and set(reading.terms(w)) & reading.own]
+    view = newsbot.searcher.view()
+    too_common = False
+    if len(reading.words) == 1 and view.articles >= COMMON_FROM:
+        [family] = reading.words
+        held = max(view.doc_freqs(family).values(), default=0)
+        too_common = held > COMMON_SHARE * view.articles
+    example = None
+    for hit in newsbot.searcher.search(reading.text, k=MEANING_CANDIDATES):
+        lead = Lead.of((hit.chunk, *hit.extra))
+        if reading.about(lead):
+            example = lead
+            break
+    return Meaning(shown or topic.split(), example, too_common)

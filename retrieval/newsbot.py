@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from newsbot.core.date_window import DateWindow
 from newsbot.core.sentences import split_sentences
@@ -93,6 +93,9 @@ class Newsbot:
         self.composer: Composer = composer or composer_for(settings, self.extractive)
         self.retriever = NewsRetriever(searcher=self.searcher, k=settings.top_k)
         self.freshness: Freshness | None = None
+        # Questions answered before the composer ("What happened with X?": a timeline). The
+        # rooms that build them sit above this facade, so the front ends plug them in.
+        self.storyteller: Callable[[str, date], Answer | None] | None = None
 
     def retrieve(
         self,
@@ -187,6 +190,9 @@ class Newsbot:
             empty = Answer(text="Please ask a question about the news.", citations=[], refused=True)
             return empty, []
         day = as_of or self.today()
+        told = self.storyteller(question, day) if self.storyteller else None
+        if told is not None:
+            return told, []
         question, history = self._conversation(question, history)
         top_k = self.settings.top_k
         hits = self.retrieve(question, history, day, k=max(depth or top_k, top_k), read=False)
@@ -223,12 +229,14 @@ class Newsbot:
         totals = view.stats()
         first, last = totals["first_day"], totals["last_day"]
         stories = view.articles
+        # A copy's outlet ran the story too; copies are not in the keyword index.
+        sources = {*cast("list[str]", totals["sources"]), *self.store.copies.sources()}
         return {
             # Each story is stored once; its other versions are copies.
             "articles": stories + self.store.copies.count(),
             "stories": stories,
             "chunks": totals["chunks"],
-            "sources": totals["sources"],
+            "sources": sorted(sources),
             "first_published": first.isoformat() if isinstance(first, date) else None,
             "last_published": last.isoformat() if isinstance(last, date) else None,
             "store": self.store.location,
@@ -247,6 +255,10 @@ class Newsbot:
             yield Final(foreign or self.answer(question))
             return
         day = as_of or self.today()
+        told = self.storyteller(question, day) if self.storyteller else None
+        if told is not None:
+            yield Final(told)
+            return
         question, history = self._conversation(question, history)
         hits = self.retrieve(question, history, day, read=False)
         answered = self._from_conversation(question, history, hits)

@@ -10,6 +10,7 @@ article is a story of its own. A copy of a story already logged only joins it.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
     source TEXT, published_at TEXT, url TEXT, path TEXT);
 CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
 CREATE INDEX IF NOT EXISTS stories_added ON stories (added);
+CREATE TABLE IF NOT EXISTS topics (key TEXT PRIMARY KEY, learned TEXT NOT NULL);
 """
 
 
@@ -216,3 +218,13 @@ class StoryLog(SqliteFile):
     def added_since(self, moment: float) -> list[LoggedStory]:
         """The stories first added at or after a time (seconds since the epoch)."""
         return self._stories("s.added >= ?", (moment,))
+
+    def learned(self, key: str) -> dict[str, Any] | None:
+        """What a topic's first matches taught it (see retrieval/topics.py), if any yet."""
+        with self._connect() as db:
+            row = db.execute("SELECT learned FROM topics WHERE key = ?", (key,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def learn(self, key: str, learned: dict[str, Any]) -> None:
+        with self._writing() as db:
+            db.execute("REPLACE INTO topics VALUES (?, ?)", (key, json.dumps(learned)))

@@ -22,7 +22,16 @@ ALLOWED = {
 }
 # Inside retrieval: reading the question, then searching, then composing the answer; the
 # facade (newsbot.py) and the news features sit on top.
-RETRIEVAL_ORDER = ["settings", "question", "search", "answer", "newsbot", "alerts"]
+RETRIEVAL_ORDER = [
+    "settings",
+    "question",
+    "search",
+    "answer",
+    "newsbot",
+    "topics",
+    "alerts",
+    "timeline",
+]
 # Libraries whose types stay inside the rooms (or files) that own them.
 LIBRARY_HOMES = {
     "chromadb": ("store/", "harness/"),  # the harness measures Chroma itself too

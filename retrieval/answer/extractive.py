@@ -12,6 +12,7 @@ from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.news_questions import news_answer
 from newsbot.retrieval.answer.params import ComposeParams
 from newsbot.retrieval.answer.quotes import Candidate, citation_for, cited, shorten
+from newsbot.retrieval.answer.revisions import find_revision, revised_answer
 from newsbot.retrieval.answer.scoring import SentenceScorer, Terms
 from newsbot.retrieval.question.answer_kinds import (
     WORD,
@@ -40,6 +41,8 @@ NOTHING_MORE = "That is all I have on this."
 _TUNED = ComposeParams()
 # Kinds no sentence answers without holding one: the articles give an age or they do not.
 NARROW_KINDS = frozenset(("age", "phone", "address"))
+# Kinds a later report may revise (a toll, a cost): the answer then leads with the newer one.
+COUNTED = frozenset(("number", "money"))
 
 
 class Composer(Protocol):
@@ -146,7 +149,13 @@ class ExtractiveComposer:
         if reading.wanted in NARROW_KINDS and not any(c.answers for c in found):
             return self.refuse(hits)  # no age, phone or address of what was asked: none given
         chosen = self.choose(found, history, shown, reading, q_terms, own_terms)
-        return cited(chosen) if chosen else self.refuse(hits)
+        if not chosen:
+            return self.refuse(hits)
+        counted = reading.wanted in COUNTED
+        revision = find_revision(chosen, found, q_terms, self.terms) if counted else None
+        if revision is not None:
+            return revised_answer(chosen, revision, self.params.max_words)
+        return cited(chosen)
 
     def concerned(self, found: Sequence[Candidate], shares: Sequence[float]) -> list[Candidate]:
         """Keep the sentences of the articles the question concerns, not its neighbours'.

@@ -54,6 +54,7 @@ def test_start_up_registers_the_command_menu_for_private_chats_and_groups(sample
                 "following",
                 "unfollow",
                 "digest",
+                "timeline",
             ]
 
 

@@ -1,0 +1,166 @@
+"""Figures a later report revised: a toll of 14, then 23. The answer leads with the newer one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from newsbot.core.types import Answer
+from newsbot.retrieval.answer.figures import compounds, figure_spans, figures
+from newsbot.retrieval.answer.quotes import Candidate, cited
+from newsbot.retrieval.question.answer_kinds import QUESTION_WORDS
+from newsbot.retrieval.question.chat import FUNCTION_WORDS
+
+Terms = Callable[[str], list[str]]
+
+# Words either side of a figure that say what it counts ("14 people were killed").
+_REACH = 3
+# Candidates (best first) searched for another report of the same figure.
+_SEARCHED = 8
+# Share of their words two sentences need in common to report the same thing: a revised toll
+# is reported in the same frame ("at least 14 people were killed in …", "… 23 …").
+_SAME_FRAME = 0.4
+_WORD = re.compile(r"[\w’'-]+")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure a sentence states, with what it counts."""
+
+    value: Decimal
+    phrase: str
+    """The figure as written with the words that follow it ("14 people")."""
+    counts: frozenset[str]
+    """Terms standing beside it, which say what it counts."""
+    unit: str
+    """"$", "%" or "" (a plain count): figures of different units are different things."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One report's figure and a later report's different value for the same thing."""
+
+    newer: Candidate
+    older: Candidate
+    new: Figure
+    old: Figure
+
+
+def _day(cand: Candidate) -> str:
+    return str(cand.chunk.metadata.get("published_at") or "")[:10]
+
+
+def _years(sentence: str) -> set[str]:
+    return set(_YEAR.findall(sentence))
+
+
+def _words(sentence: str, terms: Terms) -> set[str]:
+    """A sentence's terms without its figures: what two reports of one fact share."""
+    return {t for t in terms(sentence) if not any(ch.isdigit() for ch in t)}
+
+
+def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
+    """The counts and sums a sentence states, each with the words that say what it counts.
+
+    Years, times, scores and names with a number in them ("XR-17") count nothing.
+    """
+    joined = " ".join(compounds(sentence)).lower()
+    found = []
+    for value, start, end in figure_spans(sentence):
+        written = sentence[start:end]
+        if written.lower() in joined or _YEAR.fullmatch(written):
+            continue
+        before = _WORD.findall(sentence[:start])[-_REACH:]
+        after = _WORD.findall(sentence[end:])[:_REACH]
+        counts = frozenset(terms(" ".join([*before, *after])))
+        if not counts:
+            continue
+        around = sentence[max(start - 1, 0) : end + 2]
+        unit = next((u for u in "$£€%" if u in around), "")
+        # The figure with what it counts: "$3 billion", "14 people" (not "14 were").
+        noun = sentence[end:].split()[:1]
+        bare = noun[0].strip(",.;:%") if noun else ""
+        counted = bool(terms(bare)) and bare.lower() not in FUNCTION_WORDS | QUESTION_WORDS
+        currency = unit if unit in "$£€" and unit else ""
+        percent = "%" if unit == "%" else ""
+        phrase = " ".join([f"{currency}{written}{percent}", *([bare] if counted else [])])
+        found.append(Figure(value, phrase, counts, unit))
+    return found
+
+
+def find_revision(
+    chosen: Sequence[Candidate], found: Sequence[Candidate], asked: set[str], terms: Terms
+) -> Revision | None:
+    """Find a figure the answer leads with that another dated report of the story gives
+    differently, counting the same thing.
+
+    The same thing: the same unit, and a word the question asks about beside both figures
+    ("How many people were killed?": "14 people were killed", "killed 23 people"). Both
+    sentences must hold the kind asked for; the reports must be different articles,
+    published on different days.
+    """
+    for lead in (c for c in chosen if c.answers and _day(c)):
+        revision = _revised(lead, found, asked, terms)
+        if revision is not None:
+            return revision
+    return None
+
+
+def _revised(
+    lead: Candidate, found: Sequence[Candidate], asked: set[str], terms: Terms
+) -> Revision | None:
+    """The first other report (best scored first) giving one of lead's figures differently."""
+    lead_figures = sentence_figures(lead.sentence, terms)
+    lead_terms = _words(lead.sentence, terms)
+    for other in found[:_SEARCHED]:
+        if not other.answers or other.chunk.article_id == lead.chunk.article_id:
+            continue
+        if not _day(other) or _day(other) == _day(lead):
+            continue
+        other_terms = _words(other.sentence, terms)
+        if len(lead_terms & other_terms) < _SAME_FRAME * len(lead_terms | other_terms):
+            continue
+        if _years(lead.sentence) != _years(other.sentence):
+            continue  # "since 2014" and "since the invasion" count different periods
+        for mine in lead_figures:
+            for theirs in sentence_figures(other.sentence, terms):
+                same = mine.unit == theirs.unit and mine.counts & theirs.counts & asked
+                if same and theirs.value != mine.value:
+                    if _day(other) > _day(lead):
+                        return Revision(other, lead, theirs, mine)
+                    return Revision(lead, other, mine, theirs)
+    return None
+
+
+def revised_answer(chosen: Sequence[Candidate], revision: Revision, max_words: int) -> Answer:
+    """Lead with the newer report's sentence, then say what the earlier one gave, and where.
+
+    The note stands as its own cited piece ("Up from 14 people reported on 2024-05-01 [2].")
+    so a reader sees at once that the figure changed; the other sentences follow while
+    they fit.
+    """
+    new, old = revision.new.value, revision.old.value
+    direction = "Up" if new > old else "Down"
+    note = f"{direction} from {revision.old.phrase} reported on {_day(revision.older)}."
+    pieces = [revision.newer, replace(revision.older, sentence=note)]
+    words = sum(len(p.sentence.split()) for p in pieces)
+    older = revision.older.chunk.article_id
+    for cand in chosen:
+        if cand.sentence in (revision.newer.sentence, revision.older.sentence):
+            continue
+        if cand.chunk.article_id == older and old in figures(cand.sentence):
+            continue  # the earlier figure again (its headline, say): the note has said it
+        n = len(cand.sentence.split())
+        if words + n <= max_words:
+            pieces.append(cand)
+            words += n
+    answer = cited(pieces)
+    # The earlier report is cited for its own sentence, not for the note that names it.
+    citations = [
+        replace(c, quote=revision.older.sentence) if c.article_id == older else c
+        for c in answer.citations
+    ]
+    return replace(answer, citations=citations)

@@ -1,0 +1,347 @@
+"""What a followed topic means: which articles are about its story (alerts and timelines).
+
+An article is about a topic when its headline and opening hold every distinctive word of the
+topic (or a clear equivalent: "died" for "death", "raid" for "search"), it is not a round-up
+of unrelated items, and it is not about another event of the same kind ("Hurricane Nicole"
+for "Hurricane Ian", "Prince Philip's funeral" for "Queen Elizabeth funeral", a headline
+dated to an earlier year). A topic's first matches teach it its story (`Story`): the names
+they share and when it began, so later articles follow the story rather than the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from newsbot.core.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from newsbot.core.sentences import split_sentences
+from newsbot.core.types import Chunk
+
+Terms = Callable[[str], list[str]]
+
+OPENING_CHARS = 600  # of the first chunk: where news says what it is about
+LEARN_FROM = 3  # a topic's first matches that teach it its story
+STORY_NAMES = 8  # names a learned story keeps
+EARLIER_DAYS = 45  # published this long before the story began: an earlier event
+# Topic words that say nothing about which story: asked of every topic.
+VAGUE = frozenset(
+    [
+        "news",
+        "latest",
+        "update",
+        "updates",
+        "story",
+        "stories",
+        "new",
+        "happening",
+        "happened",
+        "article",
+        "articles",
+    ]
+)
+# Clear equivalents of the words news uses for kinds of events (each line one family).
+EQUIVALENTS = """
+    death dies died dead passes passed killed
+    funeral burial mourners mourning coffin
+    shooting shot shooter gunman gunfire shootings
+    assassination assassinated shot killed
+    killing killed murder
+    attack attacked attacks
+    launch launches launched liftoff blastoff
+    election elections vote votes voters ballot elected
+    trial jury verdict testimony testified courtroom defamation sentenced convicted
+    takeover buy buys buying bought acquire acquisition bid purchase deal
+    merger merge deal
+    war invasion invaded troops
+    flooding flood floods flooded floodwaters
+    earthquake quake
+    hurricane storm
+    typhoon storm
+    cyclone storm
+    tornado twister
+    wildfire fire blaze
+    resignation resigns resigned resign quits
+    retirement retire retires retiring farewell
+    visit visits visited trip landed arrives arrived
+    search searched raid warrant
+    arrest arrested detained custody
+    shortage shortages
+    strike strikes walkout
+    protest protests protesters demonstrators
+    indictment indicted charged charges
+    lawsuit sued sues suit
+    recall recalled recalls
+    crash crashed collision
+    outbreak outbreaks cases
+"""
+# A country and the word for its people name the same place ("German court", "Germany").
+DEMONYMS = """
+    germany german
+    japan japanese
+    china chinese
+    russia russian
+    ukraine ukrainian
+    britain british
+    france french
+    israel israeli
+    iran iranian
+    mexico mexican
+    canada canadian
+    india indian
+    italy italian
+    spain spanish
+    sweden swedish
+    finland finnish
+    poland polish
+    taiwan taiwanese
+    korea korean
+    afghanistan afghan
+    colombia colombian
+    brazil brazilian
+    australia australian
+"""
+ROUNDUP_TITLE = re.compile(
+    r"\bthings (?:you need )?to know\b|\bnews from around\b|\bit'?s \w+day'?s news\b"
+    r"|\bthings podcast\b|\bnews (?:round-?up|in brief|briefing)\b|\b(?:morning|daily|evening)"
+    r" briefing\b|\bweek in review\b|\bwhat you missed\b|\btop stories\b|\bheadlines today\b",
+    re.IGNORECASE,
+)
+ROUNDUP_OPENING = re.compile(
+    r"\bup to speed on the latest headlines\b|\bon today'?s episode of\b|\bother news today\b"
+    r"|^\W*(?:hello|hi|happy \w+|good (?:morning|afternoon|evening)),? [\w ]{0,30}readers\b",
+    re.IGNORECASE,
+)
+OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|])\s+[^-–—|]{1,40}$")
+NAME = re.compile(r"\b[A-Z][\w'’-]+")
+CALENDAR_NAMES = frozenset(MONTH_NAMES + WEEKDAY_NAMES)  # dates, not names of a story
+TIME_WORDS = CALENDAR_NAMES | {"Today", "Tonight", "Yesterday", "Tomorrow", "This", "Next", "Last"}
+EARLIER = re.compile(r"\banniversary\b|\byears? ago\b|\bdecades? ago\b", re.IGNORECASE)
+CLAUSE_WORDS = 28  # a quoted clause, cut at a clause boundary before this
+BOILERPLATE = re.compile(r"\bsign up\b|\bnewsletter\b|\bclick here\b|\bwatch live\b", re.I)
+DATELINE = re.compile(
+    r"^(?:[A-Z][\w.,/ ]{0,60})?\((?:CNN|AP)[\w ]*\)\s*[—–-]*\s*|^[\w ,./]{0,60}CNN\s*[—–-]+\s*"
+)
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def is_roundup(title: str, opening: str) -> bool:
+    """Whether an article gathers several unrelated items (a briefing, a newsletter)."""
+    if ROUNDUP_TITLE.search(title) or ROUNDUP_OPENING.search(opening):
+        return True
+    # "Ukraine, R. Kelly, long COVID, Queen Elizabeth, hot zip codes ...": a list of items.
+    title = OUTLET_SUFFIX.sub("", title).rstrip(". …")
+    items = [p for p in re.split(r"[,;]|\.\s", title.split(":")[0]) if p.strip()]
+    short = [p for p in items if len(p.split()) <= 5]
+    return len(items) >= 3 and len(short) >= len(items) - 1
+
+
+@dataclass(frozen=True)
+class Lead:
+    """An article's headline and opening: what it says it is about."""
+
+    article_id: str
+    title: str
+    opening: str
+    published: date | None
+
+    @staticmethod
+    def of(chunks: Iterable[Chunk]) -> Lead:
+        """The lead of an article from any of its chunks (the first one gives the opening)."""
+        ordered = sorted(chunks, key=lambda c: c.position)
+        first = ordered[0]
+        opening = first.text[:OPENING_CHARS] if first.position == 0 else ""
+        return Lead(first.article_id, first.title, opening, first.published_at)
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.opening}"
+
+
+@dataclass
+class Story:
+    """What a topic's first matches taught it: the names they share, when the story began."""
+
+    days: list[str] = field(default_factory=list)
+    names: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def matches(self) -> int:
+        return len(self.days)
+
+    @property
+    def began(self) -> str | None:
+        """The middle day of the first matches: one stray old match does not move it."""
+        known = sorted(d for d in self.days if d)
+        return known[len(known) // 2] if known else None
+
+    def known_names(self) -> set[str]:
+        """The names at least two of the first matches gave (or the only match's names)."""
+        least = 2 if self.matches >= 2 else 1
+        common = [n for n, count in self.names.most_common() if count >= least]
+        return set(common[:STORY_NAMES])
+
+    def to_json(self) -> dict[str, object]:
+        return {"days": self.days, "names": dict(self.names)}
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> Story:
+        days, names = data.get("days"), data.get("names")
+        return Story(
+            [str(d) for d in days] if isinstance(days, list) else [],
+            Counter({str(k): int(v) for k, v in names.items()})
+            if isinstance(names, dict)
+            else Counter(),
+        )
+
+
+class Topic:
+    """A followed topic read once: its distinctive words, each with its equivalents."""
+
+    def __init__(self, text: str, terms: Terms, asked: Iterable[str] = ()) -> None:
+        self.text = text
+        self.terms = terms
+        events = [set(terms(line)) for line in EQUIVALENTS.strip().splitlines()]
+        places = [set(terms(line)) for line in DEMONYMS.strip().splitlines()]
+        vague = set(asked) | {t for w in VAGUE for t in terms(w)}
+        words: list[frozenset[str]] = []
+        for word in dict.fromkeys(terms(text)):
+            if word in vague:
+                continue
+            same = {word}.union(*(f for f in events + places if word in f))
+            words.append(frozenset(same))
+        self.words = tuple(words)
+        self.own = {w for family in words for w in family}
+        self.kinds = {w for w in self.own if any(w in f and len(f) > 1 for f in events)}
+
+    def said(self, lead: Lead) -> set[str]:
+        """The words the headline and opening say of the story they report.
+
+        A sentence of the opening about an earlier event ("when her father died in 1952",
+        "the 70th anniversary of") says nothing of this one, and an event word tied to
+        another name ("the death of Thailand's King") is not this story's event.
+        """
+        found = set(self.terms(lead.title))
+        year = lead.published.year if lead.published else None
+        for sentence in split_sentences(lead.opening):
+            years = [int(y) for y in YEAR.findall(sentence) if y not in self.text]
+            if EARLIER.search(sentence) or (year and any(y < year for y in years)):
+                continue
+            words = set(self.terms(sentence))
+            if words & self.kinds and self.tied_elsewhere(sentence, self.own):
+                words -= self.kinds
+            found |= words
+        return found
+
+    def tied_elsewhere(self, text: str, known: set[str]) -> bool:
+        """Whether an event word of the topic's kind is tied to a name the topic lacks."""
+        for phrase in re.split(r"[,;:|?!()\"“”]|\s[-–—]\s", text):
+            tokens = phrase.split()
+            for i, token in enumerate(tokens):
+                if not set(self.terms(token)) & self.kinds:
+                    continue
+                near = [tokens[i - 1]] if i > 0 and re.search(r"['’]s$", tokens[i - 1]) else []
+                if i + 2 < len(tokens) and tokens[i + 1] == "of":
+                    near.append(tokens[i + 2])
+                for name in near:
+                    bare = re.sub(r"['’]s$", "", name.strip(".'’‘"))
+                    stems = set(self.terms(bare))
+                    if (
+                        bare[:1].isupper()
+                        and bare not in TIME_WORDS
+                        and stems
+                        and not stems & known
+                    ):
+                        return True
+        return False
+
+    def held(self, lead: Lead) -> int:
+        """How many of the topic's words (or an equivalent) the headline and opening say."""
+        found = self.said(lead)
+        return sum(1 for family in self.words if family & found)
+
+    def other_event(self, lead: Lead, story: Story | None) -> bool:
+        """Whether the headline is about another event of the topic's kind, or an older one."""
+        known = self.own | (story.known_names() if story else set())
+        title = OUTLET_SUFFIX.sub("", lead.title)
+        words = re.findall(r"[A-Za-z][\w'’-]*", title)
+        title_case = sum(w[0].isupper() for w in words) > 0.6 * max(len(words), 1)
+        for phrase in re.split(r"[,;:|?!()\"“”]|\s[-–—]\s", title):
+            tokens = phrase.split()
+            for i, token in enumerate(tokens):
+                if not set(self.terms(token)) & self.kinds:
+                    continue
+                # "Prince Philip's funeral", "Hurricane Nicole": the kind tied to another name.
+                near = [tokens[i - 1]] if i > 0 and re.search(r"['’]s$", tokens[i - 1]) else []
+                # A capitalized kind before a name names an event ("Hurricane Nicole"); a verb
+                # before one does not ("retires OG Internet Explorer").
+                if i + 1 < len(tokens) and token[:1].isupper() and not title_case:
+                    near.append(tokens[i + 1])
+                for name in near:
+                    bare = re.sub(r"['’]s$", "", name.strip(".'’‘"))
+                    stems = set(self.terms(bare))
+                    named = bare[:1].isupper() and bare not in TIME_WORDS
+                    if named and stems and not stems & known:
+                        return True
+        if lead.published:
+            years = [int(y) for y in YEAR.findall(lead.title) if y not in self.text]
+            if any(y < lead.published.year for y in years):
+                return True
+            if story and story.began:
+                began = date.fromisoformat(story.began)
+                if (began - lead.published).days > EARLIER_DAYS:
+                    return True
+        return False
+
+    def about(self, lead: Lead, story: Story | None = None) -> bool:
+        """Whether the article is news of the topic's story (see the module docstring)."""
+        if not self.words or is_roundup(lead.title, lead.opening):
+            return False
+        in_title = set(self.terms(lead.title))
+        if not any(family & in_title for family in self.words):
+            return False  # the headline is about something else; the topic is its backdrop
+        found = self.said(lead)
+        unsaid = [family for family in self.words if not family & found]
+        if unsaid:
+            # A learned story lets one name go unsaid when its own names carry the article;
+            # never the event itself ("Queen Elizabeth" is not "Queen Elizabeth funeral").
+            names = story.known_names() if story else set()
+            name_only = len(unsaid) == 1 and not unsaid[0] & self.kinds
+            if not (name_only and len(self.words) > 1 and len(names & found) >= 2):
+                return False
+        return not self.other_event(lead, story)
+
+    def learn(self, story: Story, leads: Sequence[Lead], common: Iterable[str] = ()) -> Story:
+        """Teach the topic its story from its first matches (up to LEARN_FROM of them).
+
+        `common`: names too frequent in the store to tell stories apart (outlets, "New York").
+        """
+        skip = self.own | set(common)
+        for lead in leads:
+            if story.matches >= LEARN_FROM:
+                break
+            story.days.append(lead.published.isoformat() if lead.published else "")
+            found = (n for n in NAME.findall(lead.text) if n not in CALENDAR_NAMES)
+            story.names.update({t for n in found for t in self.terms(n)} - skip)
+        return story
+
+    def names_in(self, leads: Sequence[Lead]) -> set[str]:
+        """The name-like terms of these leads (for the caller to weigh before `learn`)."""
+        return {
+            t for lead in leads for n in NAME.findall(lead.text) for t in self.terms(n)
+        } - self.own
+
+
+def clause(lead: Lead, topic: Topic) -> str:
+    """The opening's first sentence on the topic, without dateline, cut short at a clause."""
+    sentences = [s for s in split_sentences(lead.opening) if not BOILERPLATE.search(s)]
+    own = [s for s in sentences if set(topic.terms(s)) & topic.own]
+    chosen = DATELINE.sub("", (own or sentences or [lead.title])[0]).strip()
+    words = chosen.split()
+    if len(words) <= CLAUSE_WORDS:
+        return chosen
+    cut = " ".join(words[:CLAUSE_WORDS])
+    stop = max(cut.rfind(","), cut.rfind(";"), cut.rfind(" – "), cut.rfind(" — "))
+    return (cut[:stop] if stop > len(cut) // 2 else cut).rstrip(",;") + " …"

@@ -1,0 +1,169 @@
+"""A figure a later report revised: the answer leads with the newer value and says what the
+earlier report gave, and where; in `ask`, in `chat` and in Telegram."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.core.sentences import split_sentences
+from newsbot.core.tokenizer import Tokenizer
+from newsbot.core.types import Chunk
+from newsbot.retrieval.answer.extractive import ExtractiveComposer
+from newsbot.retrieval.answer.revisions import sentence_figures
+from newsbot.retrieval.search.hybrid import Hit
+from tests.bot.test_cli import newsbot
+from tests.support.stores import make_settings
+
+QUESTION = "How many people were killed in the Millbrook flood?"
+FIRST = (
+    "Millbrook Flood Kills 14\n\n"
+    "At least 14 people were killed when floodwaters swept through Millbrook on Tuesday night, "
+    "county officials said.\n\n"
+    "Rescue crews searched the riverside streets for residents who could not be reached.\n\n"
+    "May 1, 2024\nSource: Millbrook Ledger\n"
+)
+LATER = (
+    "Millbrook Flood Toll Rises as Search Goes On\n\n"
+    "At least 23 people were killed when floodwaters swept through Millbrook, county officials "
+    "said on Thursday.\n\n"
+    "Volunteers handed out water and blankets at the high school gym.\n\n"
+    "May 3, 2024\nSource: Valley Tribune\n"
+)
+
+
+def _hit(article: str, day: str, text: str) -> Hit:
+    meta = {"title": article, "article_id": article, "published_at": day}
+    return Hit(chunk=Chunk(f"{article}:0", article, text, 0, meta), score=0.5, dense=0.5)
+
+
+def _compose(*hits: Hit):
+    composer = ExtractiveComposer(terms=Tokenizer(), split=split_sentences)
+    return composer.compose(QUESTION, list(hits))
+
+
+def test_the_newer_toll_leads_and_the_earlier_one_is_named_with_its_day_and_citation():
+    older = _hit(
+        "first",
+        "2024-05-01",
+        "At least 14 people were killed when floodwaters swept through "
+        "Millbrook on Tuesday night, county officials said.",
+    )
+    newer = _hit(
+        "later",
+        "2024-05-03",
+        "At least 23 people were killed when floodwaters swept through "
+        "Millbrook, county officials said on Thursday.",
+    )
+    for hits in ([older, newer], [newer, older]):  # whichever the search ranks first
+        answer = _compose(*hits)
+        assert answer.text.startswith("At least 23 people were killed"), answer.text
+        assert "[1] Up from 14 people reported on 2024-05-01. [2]" in answer.text
+        assert [c.article_id for c in answer.citations] == ["later", "first"]
+        # The earlier report is cited for its own words, not for the note.
+        assert answer.citations[1].quote.startswith("At least 14 people were killed")
+
+
+@pytest.mark.parametrize(
+    ("question", "older", "newer", "note"),
+    [
+        (
+            "How much will the Gull Bay bridge repair cost?",
+            "The Gull Bay bridge repair will cost $12 million, the transport board said.",
+            "The Gull Bay bridge repair will now cost $15.5 million, the transport board said.",
+            "Up from $12 million reported on 2024-05-01.",
+        ),
+        (
+            "How many homes lost power in the Kessler Valley storm?",
+            "About 40,000 homes lost power in the Kessler Valley storm overnight.",
+            "About 12,500 homes still lost power in the Kessler Valley storm, the utility said.",
+            "Down from 40,000 homes reported on 2024-05-01.",
+        ),
+    ],
+)
+def test_made_up_revisions_of_a_cost_and_a_count(question, older, newer, note):
+    composer = ExtractiveComposer(terms=Tokenizer(), split=split_sentences)
+    answer = composer.compose(
+        question, [_hit("first", "2024-05-01", older), _hit("later", "2024-05-03", newer)]
+    )
+    assert answer.text.startswith(newer), answer.text
+    assert f"[1] {note} [2]" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "one", "other"),
+    [
+        # Another period: "since 2014" is not the invasion's total.
+        (
+            "How much security assistance has the US given Ukraine?",
+            "Since 2014, the US has committed more than $3 billion in security assistance.",
+            "Since the invasion, the US has committed more than $6 billion in security assistance.",
+        ),
+        # Another unit: a share is not a count.
+        (
+            "How many voters backed the Millbrook budget?",
+            "About 62% of voters backed the Millbrook budget in the city vote.",
+            "About 9,800 voters backed the Millbrook budget in the city vote.",
+        ),
+        # Another thing counted in other words.
+        (
+            "How many people were killed in the Millbrook flood?",
+            "At least 14 people were killed in the Millbrook flood.",
+            "Officials said 300 people were evacuated from homes along the river after the "
+            "Millbrook flood, and shelters stayed open.",
+        ),
+    ],
+)
+def test_different_figures_are_not_revisions(question, one, other):
+    composer = ExtractiveComposer(terms=Tokenizer(), split=split_sentences)
+    answer = composer.compose(
+        question, [_hit("first", "2024-05-01", one), _hit("later", "2024-05-03", other)]
+    )
+    assert "reported on" not in answer.text, answer.text
+
+
+def test_a_figure_reads_with_what_it_counts_and_years_and_codes_count_nothing():
+    terms = Tokenizer()
+    [toll] = sentence_figures("At least 23 people were killed in 2024.", terms)
+    assert (toll.phrase, toll.unit) == ("23 people", "")
+    [cost] = sentence_figures("The XR-17 aid rose to $3 billion in security help.", terms)
+    assert (cost.phrase, cost.unit) == ("$3 billion", "$")
+
+
+@pytest.fixture(scope="module")
+def flood_dir(tmp_path_factory, embedder):
+    """A data dir holding the two flood reports, ingested with the real model."""
+    root = tmp_path_factory.mktemp("flood")
+    articles = root / "articles"
+    articles.mkdir()
+    (articles / "first.txt").write_text(FIRST, encoding="utf-8")
+    (articles / "later.txt").write_text(LATER, encoding="utf-8")
+    result = newsbot("ingest", str(articles), data_dir=root / "data")
+    assert result.returncode == 0, result.stderr
+    return root / "data"
+
+
+def test_ask_and_chat_lead_with_the_newer_toll(flood_dir):
+    asked = newsbot("ask", QUESTION, data_dir=flood_dir)
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.startswith("At least 23 people were killed"), asked.stdout
+    assert "Up from 14 people reported on 2024-05-01. [2]" in asked.stdout
+    chatted = newsbot("chat", data_dir=flood_dir, input=f"{QUESTION}\nquit\n")
+    assert chatted.returncode == 0, chatted.stderr
+    assert "Up from 14 people reported on 2024-05-01. [2]" in chatted.stdout
+
+
+def test_telegram_leads_with_the_newer_toll(flood_dir, embedder):
+    from newsbot.retrieval.newsbot import Newsbot
+    from tests.bot.test_telegram_bot import run_bot
+    from tests.support.fake_telegram import FakeTelegram
+
+    bot = Newsbot(make_settings(flood_dir), embedder=embedder)
+    with FakeTelegram() as tg:
+
+        async def body():
+            tg.send_text(QUESTION, chat_id=5)
+            [call] = await tg.async_wait_for("sendMessage", timeout=60)
+            assert "At least 23 people were killed" in call.params["text"]
+            assert "Up from 14 people reported on 2024-05-01. [2]" in call.params["text"]
+
+        run_bot(tg, bot, body)

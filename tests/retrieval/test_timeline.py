@@ -1,0 +1,86 @@
+"""Timelines (retrieval/timeline.py) over the sample articles, with real stores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsbot.retrieval.newsbot import Newsbot
+from newsbot.retrieval.timeline import (
+    asked_topic,
+    build_timeline,
+    day_said,
+    timeline_answer,
+    timeline_answer_of,
+)
+from newsbot.store.writer import catch_up
+from tests.support.stores import EXAMPLES, ingest_into, make_settings
+
+FERRIES = [
+    "Harbor City Launches First Battery-Electric Ferries on Gull Bay Route",
+    "Electric Ferries Carry 2.1 Million Riders in First Year, "
+    "but Kittiwake Sidelined by Charger Fault",
+]
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    from tests.support.embedder import HashingEmbedder
+
+    embedder = HashingEmbedder()
+    settings = make_settings(tmp_path_factory.mktemp("timeline") / "data")
+    store, _ = ingest_into(settings, embedder, EXAMPLES)
+    catch_up(store)
+    store.reopen()
+    return Newsbot(settings, embedder=embedder, store=store)
+
+
+def test_the_ferries_timeline_is_the_two_ferry_articles_oldest_first(samples):
+    steps = build_timeline(samples, "Harbor City ferries")
+    assert [s.title for s in steps] == FERRIES
+    first = steps[0]
+    # "on Saturday morning" in an article of Sunday 2024-03-03: the day it happened.
+    assert (first.date, first.dated_from, first.published_at) == (
+        "2024-03-02",
+        "text",
+        "2024-03-03",
+    )
+    assert first.text.startswith("Harbor City's two new battery-electric ferries")
+    assert set(first.to_json()) == {"date", "text", "title", "url", "source", "also"}
+    assert [
+        s.title for s in build_timeline(samples, "Harbor City ferries", as_of=date(2024, 6, 1))
+    ] == FERRIES[:1]
+    assert [
+        s.title for s in build_timeline(samples, "Harbor City ferries", since=date(2025, 1, 1))
+    ] == FERRIES[1:]
+    assert build_timeline(samples, "Gull Bay tulips") == []
+
+
+def test_what_happened_with_a_topic_is_answered_with_its_timeline(samples):
+    assert asked_topic("What happened with the Harbor City ferries?") == "the Harbor City ferries"
+    assert asked_topic("timeline of Harbor City ferries") == "Harbor City ferries"
+    assert asked_topic("Who runs the Harbor City ferries?") is None
+    answer = timeline_answer(samples, "what happened with Harbor City ferries?")
+    assert answer is not None and [c.title for c in answer.citations] == FERRIES
+    assert answer.text.splitlines()[0].startswith("2024-03-02  “Harbor City's two new")
+    assert answer.text.splitlines()[1].endswith("[2]")
+    steps = build_timeline(samples, "Harbor City ferries")
+    trimmed = timeline_answer_of([*steps] * 5, most=3)  # how it began, then the latest
+    assert len(trimmed.citations) == 3 and trimmed.text.count("\n") == 2
+
+
+def test_the_day_a_step_reports():
+    monday = date(2022, 5, 16)
+    assert day_said("Musk said on Friday he would pause the deal.", monday) == (
+        date(2022, 5, 13),
+        "text",
+    )
+    # A day still to come, or "Tuesday" in Monday's paper, is not the day it reports.
+    assert day_said("NASA will launch on Saturday.", monday) == (monday, "published")
+    assert day_said("Musk escalated the feud early Tuesday.", monday) == (monday, "published")
+    assert day_said("The council voted May 12 to approve it.", monday) == (
+        date(2022, 5, 12),
+        "text",
+    )
+    assert day_said("The plan dates from March 3.", monday) == (monday, "published")
