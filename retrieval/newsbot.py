@@ -122,10 +122,21 @@ class Newsbot:
         No turns when it changes the subject, so that neither their words nor their dates
         reach its search; a "he" or "she" becomes the name of the person they mean.
         """
-        history = without_repeats(question, history)
+        history = self._since_subject_changed(without_repeats(question, history))
         if changes_subject(question, history, self.searcher.terms, self._article_words):
             return question, []
         return with_person(question, person_meant(question, history, self._story)), history
+
+    def _since_subject_changed(self, history: Sequence[Turn]) -> list[Turn]:
+        """The turns from the last one that changed the subject on: those before it were
+        about another story, so a follow-up leans on none of their words or dates."""
+        for i in range(len(history) - 1, 0, -1):
+            earlier = history[:i]
+            if changes_subject(
+                history[i].question, earlier, self.searcher.terms, self._article_words
+            ):
+                return list(history[i:])
+        return list(history)
 
     def _from_conversation(
         self, question: str, history: Sequence[Turn], hits: Sequence[Hit]

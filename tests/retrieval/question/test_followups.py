@@ -467,3 +467,16 @@ def test_streaming_answers_who_said_that_and_refuses_a_missing_count_alike(sampl
     history = [Turn.of(question, samples_newsbot.answer(question))]
     events = list(samples_newsbot.stream("How many firefighters were injured?", history))
     assert isinstance(events[-1], Final) and events[-1].answer.refused
+
+
+def test_a_follow_up_leans_on_the_new_subject_not_on_the_turns_before_it(samples_newsbot):
+    history: list[Turn] = []
+    for question in (
+        "Who scored the winning penalty in the regional cup final?",
+        "Who founded the company that makes the XR-17?",  # a new subject
+    ):
+        history.append(Turn.of(question, samples_newsbot.answer(question, history)))
+    _, kept = samples_newsbot._conversation("How much does each one cost?", history)
+    assert [turn.question for turn in kept] == [history[-1].question]
+    answer = samples_newsbot.answer("How much does each one cost?", history)
+    assert not answer.refused and "$95,000" in answer.text
