@@ -16,7 +16,7 @@ from newsbot.bot.cli_common import unreachable
 from newsbot.bot.follows import CLI_CHAT, Alert, Follow, Follows, topic_key
 from newsbot.bot.render import file_name, telegram_messages, to_terminal
 from newsbot.core import Answer, NewsbotError
-from newsbot.retrieval import TopicMatch, match, ready_position
+from newsbot.retrieval import TopicMatch, digest_order, match, ready_position
 from newsbot.store import LoggedStory, StoryLog
 
 if TYPE_CHECKING:
@@ -132,10 +132,15 @@ class Digest:
 
     stories: list[LoggedStory]
     total: int
+    followed: int = 0
+    """How many of `stories` (the first ones) are about a topic the chat follows."""
+    mentioned: tuple[LoggedStory, ...] = ()
+    """Round-ups that name a followed topic: listed, never ranked."""
 
 
-def digest(newsbot: Newsbot, since: float, most: int) -> Digest:
-    """The stories added since a moment, most outlets first, then the latest published."""
+def digest(newsbot: Newsbot, since: float, most: int, topics: Sequence[str] = ()) -> Digest:
+    """The stories added since a moment: those about the chat's followed topics first, then
+    the rest, most outlets first, then the latest published; round-ups apart."""
     _, stories_log = open_state(newsbot)
     current_seq(newsbot)
     stories = stories_log.added_since(since)
@@ -144,7 +149,9 @@ def digest(newsbot: Newsbot, since: float, most: int) -> Digest:
         key=lambda s: (len(s.outlets), s.lead.published_at or "", s.seq),
         reverse=True,
     )
-    return Digest(ranked[:most], len(stories))
+    order = digest_order(newsbot, ranked, topics, most)
+    chosen = [*order.followed, *order.others]
+    return Digest(chosen, len(stories), len(order.followed), tuple(order.mentioned))
 
 
 def digest_heading(found: Digest, since: float) -> str:
@@ -161,6 +168,8 @@ def digest_heading(found: Digest, since: float) -> str:
     if days and days[0] < when[:10]:
         span = days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
         heading += f" (published {span})"
+    if found.followed:
+        heading += f"; first, {found.followed} on the topics you follow"
     return heading
 
 
@@ -186,7 +195,13 @@ def digest_lines(found: Digest, as_html: bool) -> list[str]:
             if also:
                 line += f" (also in: {', '.join(also)})"
         lines.append(line)
-    rest = found.total - len(found.stories)
+    if found.mentioned:
+        named = "; ".join(
+            " — ".join(p for p in (r.lead.title or "(untitled)", r.lead.source) if p)
+            for r in found.mentioned
+        )
+        lines.append(f"Mentioned in: {html.escape(named) if as_html else named}")
+    rest = found.total - len(found.stories) - len(found.mentioned)
     if rest > 0:
         lines.append(f"… and {rest} more.")
     return lines

@@ -93,7 +93,8 @@ def run_digest(args: argparse.Namespace) -> int:
         since = datetime(args.since.year, args.since.month, args.since.day).timestamp()
     else:
         since = follows.last_digest(CLI_CHAT) or now - DAY
-    found = digest(newsbot, since, BotSettings().digest_size)
+    topics = [f.topic for f in follows.of_chat(CLI_CHAT)]
+    found = digest(newsbot, since, BotSettings().digest_size, topics)
     follows.mark_digest(CLI_CHAT, now)
     when = datetime.fromtimestamp(since).strftime("%Y-%m-%d %H:%M")
     if not found.stories:

@@ -139,7 +139,9 @@ async def digest_command(update: Update, context: Context) -> None:
     else:
         since = follows.last_digest(chat) or now - DAY
     newsbot = context.bot_data.newsbot
-    found = await asyncio.to_thread(digest, newsbot, since, context.bot_data.settings.digest_size)
+    topics = [f.topic for f in follows.of_chat(chat)]
+    size = context.bot_data.settings.digest_size
+    found = await asyncio.to_thread(digest, newsbot, since, size, topics)
     follows.mark_digest(chat, now)
     heading = digest_heading(found, since)
     if not found.stories:

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 from newsbot.core.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from newsbot.retrieval.alerts import Meaning, TopicMatch, match, meaning, ready_position
+    from newsbot.retrieval.alerts import (
+        DigestOrder,
+        Meaning,
+        TopicMatch,
+        digest_order,
+        match,
+        meaning,
+        ready_position,
+    )
     from newsbot.retrieval.answer.generative import Final, Token
     from newsbot.retrieval.newsbot import Newsbot
     from newsbot.retrieval.settings import RetrievalSettings
@@ -24,7 +32,9 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
+    "DigestOrder": "newsbot.retrieval.alerts",
     "Final": "newsbot.retrieval.answer.generative",
+    "digest_order": "newsbot.retrieval.alerts",
     "Meaning": "newsbot.retrieval.alerts",
     "TimelineStep": "newsbot.retrieval.timeline",
     "build_timeline": "newsbot.retrieval.timeline",
@@ -41,6 +51,7 @@ _HOMES = {
     "ready_position": "newsbot.retrieval.alerts",
 }
 __all__ = [
+    "DigestOrder",
     "Final",
     "Meaning",
     "Newsbot",
@@ -49,6 +60,7 @@ __all__ = [
     "Token",
     "TopicMatch",
     "build_timeline",
+    "digest_order",
     "match",
     "meaning",
     "ready_position",

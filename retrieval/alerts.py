@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from newsbot.core.types import Answer, Citation
 from newsbot.retrieval.question.spelling import read_question
 from newsbot.retrieval.search.hybrid import Hit
-from newsbot.retrieval.topics import LEARN_FROM, Lead, Story, Topic, clause
+from newsbot.retrieval.topics import LEARN_FROM, Lead, Story, Topic, clause, is_roundup
 from newsbot.store.story_log import LoggedStory, StoryLog
 
 if TYPE_CHECKING:
@@ -158,3 +158,67 @@ def meaning(newsbot: Newsbot, topic: str) -> Meaning:
             example = lead
             break
     return Meaning(shown or topic.split(), example, too_common)
+
+
+@dataclass(frozen=True)
+class DigestOrder:
+    """A digest's stories: those about the chat's followed topics first, round-ups apart."""
+
+    followed: list[LoggedStory]
+    """About a followed topic (by the alerts' test), best match first."""
+    others: list[LoggedStory]
+    """The best ranked of the rest, round-ups left out, while places remain."""
+    mentioned: list[LoggedStory]
+    """Round-ups (briefings, newsletters) whose headline or opening names a followed topic."""
+
+
+def digest_order(
+    newsbot: Newsbot, ranked: Sequence[LoggedStory], topics: Sequence[str], most: int
+) -> DigestOrder:
+    """Pick a digest's `most` stories from `ranked` for a chat that follows `topics`.
+
+    Each topic is searched among the stories' lead articles, as alerts are; what is about
+    its story comes first. A round-up never takes a place of its own: one that names a
+    followed topic is listed as "mentioned in", since it may carry a paragraph on it.
+    """
+    by_id = {s.lead.article_id: s for s in ranked}
+    view = newsbot.searcher.keyword
+    leads: dict[str, Lead] = {}
+
+    def lead_of(aid: str) -> Lead:
+        if aid not in leads:
+            leads[aid] = Lead.of(view.article_chunks(aid))
+        return leads[aid]
+
+    def roundup(aid: str) -> bool:
+        lead = lead_of(aid)
+        return is_roundup(lead.title, lead.opening)
+
+    followed: list[str] = []
+    mentioned: list[str] = []
+    for topic in topics if by_id else ():
+        reading = read_topic(newsbot, topic)
+        story = learned_story(newsbot, topic)
+        hits = newsbot.searcher.search(reading.text, k=CANDIDATES * most, among=list(by_id))
+        for hit in hits:
+            aid = hit.chunk.article_id
+            if aid in followed or aid in mentioned:
+                continue
+            if roundup(aid):
+                said = reading.said(lead_of(aid))
+                if reading.words and all(family & said for family in reading.words):
+                    mentioned.append(aid)
+            elif reading.about(lead_of(aid), story):
+                followed.append(aid)
+    chosen = followed[:most]
+    for logged in ranked:
+        if len(chosen) >= most:
+            break
+        aid = logged.lead.article_id
+        if aid not in chosen and aid not in mentioned and not roundup(aid):
+            chosen.append(aid)
+    return DigestOrder(
+        followed=[by_id[aid] for aid in followed[:most]],
+        others=[by_id[aid] for aid in chosen[len(followed[:most]) :]],
+        mentioned=[by_id[aid] for aid in mentioned],
+    )

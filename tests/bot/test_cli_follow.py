@@ -45,6 +45,8 @@ def test_follow_alerts_and_digest_from_the_command_line(tmp_path):
 
     digest = run("digest").splitlines()
     assert digest[0].startswith("top stories added since ")
-    assert len(digest) == 5 and digest[1].startswith("[1] Late Frost Cuts Kessler Valley")
+    # The story on the followed topic first, then the rest, newest published first.
+    assert len(digest) == 5 and digest[1].startswith("[1] Quillfeather Aeronautics Tests XR-17")
+    assert digest[2].startswith("[2] Late Frost Cuts Kessler Valley")
     assert run("digest").startswith("no new stories since")
     assert len(run("digest", "--since", "2020-01-01").splitlines()) == 5

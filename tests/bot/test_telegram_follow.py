@@ -335,3 +335,47 @@ def test_a_copy_with_a_new_headline_ingested_later_does_not_alert_again(tmp_path
             assert len(alerts_to(tg, 7)) == 1
         finally:
             bot.stop()
+
+
+ROUNDUP = (
+    "5 things to know for Monday: apple frost, measles clinics, ferries\n\n"
+    "Here is what you need to know today. A hard apple frost in the Kessler Valley cut the "
+    "harvest. Measles clinics open in Dorrance County. The Harbor City ferries keep sailing.\n\n"
+    "March 4, 2025\nSource: Morning Wire\n"
+)
+
+
+def ingest_roundup(newsbot: Newsbot, folder: Path) -> None:
+    store, report = ingest_into(newsbot.settings, newsbot.embedder, folder)
+    assert report.added == 1
+    catch_up(store)
+    newsbot.store.reopen()
+
+
+def test_digest_puts_the_followed_topic_first_and_lists_round_ups_apart(served):
+    newsbot, folder = served
+    (folder.parent / "roundup").mkdir()
+    (folder.parent / "roundup" / "roundup.txt").write_text(ROUNDUP, encoding="utf-8")
+    with FakeTelegram() as tg:
+
+        async def body():
+            tg.send_text("/follow apple frost", chat_id=8, user_id=8)
+            await tg.async_wait_for("sendMessage", count=1)
+            await asyncio.to_thread(add_articles, newsbot, folder, MEASLES, UNRELATED)
+            await asyncio.to_thread(ingest_roundup, newsbot, folder.parent / "roundup")
+            tg.send_text("/digest 2020-01-01", chat_id=8, user_id=8)
+            tg.send_text("/digest 2020-01-01", chat_id=9, user_id=9)
+            # The follow's reply, its alert on the frost story, and the two digests.
+            await tg.async_wait_for("sendMessage", count=4)
+            follower = next(t for t in texts_to(tg, 8) if t.startswith("<b>Top stories"))
+            # The story on the followed topic leads, though newer stories rank first otherwise.
+            assert "[1] Late Frost Cuts Kessler Valley Apple Harvest" in follower
+            assert "first, 1 on the topics you follow" in follower.splitlines()[0]
+            # The round-up names the topic: listed, never ranked.
+            assert "Mentioned in: 5 things to know for Monday" in follower
+            assert not re.search(r"\[\d\] 5 things to know", follower)
+            [other] = texts_to(tg, 9)
+            assert "[1] Dorrance County Opens" in other and "topics you follow" not in other
+            assert "5 things to know" not in other
+
+        asyncio.run(polling(build_application(bot_settings(tg), newsbot), body))
