@@ -8,8 +8,8 @@ by its publication day, and quotes the opening's first clause on the topic.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from newsbot.core.date_window import DateWindow
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Citation
 from newsbot.retrieval.alerts import learned_story, read_topic, teach
+from newsbot.retrieval.answer.revisions import changed_between, reported
 from newsbot.retrieval.topics import Lead, Story, clause
 
 if TYPE_CHECKING:
@@ -55,9 +56,11 @@ class TimelineStep:
     article_id: str
     path: str | None = None
     published_at: str | None = None
+    revised: str = ""
+    """A figure an earlier step gave differently: "23 people, up from 14 people (step 1)"."""
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "date": self.date,
             "text": self.text,
             "title": self.title,
@@ -65,6 +68,9 @@ class TimelineStep:
             "source": self.source,
             "also": list(self.also),
         }
+        if self.revised:
+            data["revised"] = self.revised
+        return data
 
 
 def day_said(opening: str, published: date) -> tuple[date, str]:
@@ -144,7 +150,36 @@ def build_timeline(
             )
         )
     steps.sort(key=lambda s: (s.date or "9999", s.published_at or "", s.article_id))
-    return steps
+    leads = {lead.article_id: lead for _, lead in kept}
+    return marked_revisions(steps, leads, newsbot.searcher.terms)
+
+
+def marked_revisions(
+    steps: Sequence[TimelineStep], leads: dict[str, Lead], terms: Callable[[str], list[str]]
+) -> list[TimelineStep]:
+    """Mark each step whose opening gives a figure an earlier step gave differently."""
+    read = [
+        [
+            r
+            for s in split_sentences(leads[step.article_id].opening)
+            if (r := reported(s, terms)).figures
+        ]
+        for step in steps
+    ]
+    marked: list[TimelineStep] = []
+    for i, step in enumerate(steps):
+        note = ""
+        for n in range(i, 0, -1):  # the latest earlier step first: "up from" what was last said
+            pair = next(
+                (p for a in read[i] for b in read[n - 1] if (p := changed_between(a, b))), None
+            )
+            if pair is not None:
+                new, old = pair
+                direction = "up" if new.value > old.value else "down"
+                note = f"{new.phrase}, {direction} from {old.phrase} [{n}]"
+                break
+        marked.append(replace(step, revised=note) if note else step)
+    return marked
 
 
 def by_day(lead: Lead) -> date:
@@ -156,6 +191,8 @@ def timeline_lines(steps: Sequence[TimelineStep]) -> list[str]:
     out = []
     for n, step in enumerate(steps, start=1):
         line = f"{step.date or '(undated)'}  “{step.text}” [{n}]"
+        if step.revised:
+            line += f" (revised: {step.revised})"
         if step.also:
             line += f" (also in: {', '.join(step.also)})"
         out.append(line)

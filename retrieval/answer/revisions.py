@@ -37,6 +37,8 @@ class Figure:
     """Terms standing beside it, which say what it counts."""
     unit: str
     """"$", "%" or "" (a plain count): figures of different units are different things."""
+    noun: str = ""
+    """The word it counts, as written after it ("people"), if any: "98-meter" is no "322-foot"."""
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,16 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         around = sentence[max(start - 1, 0) : end + 2]
         unit = next((u for u in "$£€%" if u in around), "")
         # The figure with what it counts: "$3 billion", "14 people" (not "14 were").
-        noun = sentence[end:].split()[:1]
-        bare = noun[0].strip(",.;:%") if noun else ""
+        following = sentence[end:].split()[:1]
+        bare = following[0].strip(",.;:%") if following else ""
         counted = bool(terms(bare)) and bare.lower() not in FUNCTION_WORDS | QUESTION_WORDS
         currency = unit if unit in "$£€" and unit else ""
-        percent = "%" if unit == "%" else ""
-        phrase = " ".join([f"{currency}{written}{percent}", *([bare] if counted else [])])
-        found.append(Figure(value, phrase, counts, unit))
+        figure = f"{currency}{written}{'%' if unit == '%' else ''}"
+        attached = sentence[end : end + 1] == "-"  # "322-foot-tall"
+        phrase = figure + bare if attached else " ".join([figure, *([bare] if counted else [])])
+        # "98-meter-tall" is no revision of "322-foot-tall": the word counted must match.
+        noun = bare.lower() if counted or attached else ""
+        found.append(Figure(value, phrase, counts, unit, noun))
     return found
 
 
@@ -113,25 +118,68 @@ def _revised(
     lead: Candidate, found: Sequence[Candidate], asked: set[str], terms: Terms
 ) -> Revision | None:
     """The first other report (best scored first) giving one of lead's figures differently."""
-    lead_figures = sentence_figures(lead.sentence, terms)
-    lead_terms = _words(lead.sentence, terms)
     for other in found[:_SEARCHED]:
         if not other.answers or other.chunk.article_id == lead.chunk.article_id:
             continue
         if not _day(other) or _day(other) == _day(lead):
             continue
-        other_terms = _words(other.sentence, terms)
-        if len(lead_terms & other_terms) < _SAME_FRAME * len(lead_terms | other_terms):
-            continue
-        if _years(lead.sentence) != _years(other.sentence):
-            continue  # "since 2014" and "since the invasion" count different periods
-        for mine in lead_figures:
-            for theirs in sentence_figures(other.sentence, terms):
-                same = mine.unit == theirs.unit and mine.counts & theirs.counts & asked
-                if same and theirs.value != mine.value:
-                    if _day(other) > _day(lead):
-                        return Revision(other, lead, theirs, mine)
-                    return Revision(lead, other, mine, theirs)
+        pair = changed_figure(lead.sentence, other.sentence, terms, asked)
+        if pair is not None:
+            mine, theirs = pair
+            if _day(other) > _day(lead):
+                return Revision(other, lead, theirs, mine)
+            return Revision(lead, other, mine, theirs)
+    return None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A sentence as read for its figures: its words, the years it names, its figures."""
+
+    words: frozenset[str]
+    years: frozenset[str]
+    figures: tuple[Figure, ...]
+
+
+def reported(sentence: str, terms: Terms) -> Reported:
+    return Reported(
+        frozenset(_words(sentence, terms)),
+        frozenset(_years(sentence)),
+        tuple(sentence_figures(sentence, terms)),
+    )
+
+
+def changed_figure(
+    one: str, other: str, terms: Terms, asked: set[str] | None = None
+) -> tuple[Figure, Figure] | None:
+    """The figure of `one` that `other` gives differently for the same thing, with its value
+    there; None when the two sentences report no such figure."""
+    return changed_between(reported(one, terms), reported(other, terms), asked)
+
+
+def changed_between(
+    one: Reported, other: Reported, asked: set[str] | None = None
+) -> tuple[Figure, Figure] | None:
+    """As `changed_figure`, for sentences read already.
+
+    The same thing: the sentences share their frame (_SAME_FRAME of their words) and name
+    the same years; the figures have one unit and a word beside both in common (one the
+    question asks about, when `asked` is given).
+    """
+    if not (one.figures and other.figures):
+        return None
+    if len(one.words & other.words) < _SAME_FRAME * len(one.words | other.words):
+        return None
+    if one.years != other.years:
+        return None  # "since 2014" and "since the invasion" count different periods
+    for mine in one.figures:
+        for theirs in other.figures:
+            shared = mine.counts & theirs.counts
+            if asked is not None:
+                shared &= asked
+            same = mine.unit == theirs.unit and mine.noun == theirs.noun
+            if same and shared and theirs.value != mine.value:
+                return mine, theirs
     return None
 
 

@@ -3,6 +3,8 @@ earlier report gave, and where; in `ask`, in `chat` and in Telegram."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from newsbot.core.sentences import split_sentences
@@ -167,3 +169,14 @@ def test_telegram_leads_with_the_newer_toll(flood_dir, embedder):
             assert "Up from 14 people reported on 2024-05-01. [2]" in call.params["text"]
 
         run_bot(tg, bot, body)
+
+
+def test_the_timeline_marks_the_step_that_revised_the_toll(flood_dir):
+    done = newsbot("timeline", "Millbrook flood", "--json", data_dir=flood_dir)
+    assert done.returncode == 0, done.stderr
+    steps = json.loads(done.stdout)
+    assert [s["source"] for s in steps] == ["Millbrook Ledger", "Valley Tribune"]
+    assert "revised" not in steps[0]
+    assert steps[1]["revised"] == "23 people, up from 14 people [1]"
+    told = newsbot("timeline", "Millbrook flood", data_dir=flood_dir)
+    assert "(revised: 23 people, up from 14 people [1])" in told.stdout
