@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from newsbot.core.sentences import split_sentences
 
@@ -65,43 +64,12 @@ class MarkerRewriter:
         return list(self.numbers)
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A model's answer after checking: text with valid markers only, or None if none held."""
-
-    text: str | None
-    cited: list[int]  # passage numbers as in the prompt; the shown [k] is cited[k - 1]
-    dropped: list[str]  # sentences left out because no valid marker supported them
-    not_answered: bool = False  # no citation, and the model said the passages do not answer
-
-
 def tidy(line: str) -> str:
     """Move markers before the full stop they follow and drop spaces left by removed ones."""
     line = _MARKERS_AFTER_END.sub(lambda m: f" {m[2].strip()}{m[1]} ", line)
     line = _SPACE_BEFORE_PUNCT.sub(r"\1", line)
     line = re.sub(r"\]\s+\[", "][", line)
     return " ".join(line.split())
-
-
-def check(raw: str, n_passages: int) -> Checked:
-    """Keep the sentences that cite a passage that exists; renumber markers by first use."""
-    rewriter = MarkerRewriter(n_passages)
-    text = rewriter.feed(raw) + rewriter.flush()
-    lines: list[str] = []
-    dropped: list[str] = []
-    for line in text.splitlines():
-        kept = []
-        for sentence in split_sentences(tidy(line)):
-            if MARKER.search(sentence):
-                kept.append(sentence)
-            elif _WORD.search(sentence):
-                dropped.append(sentence)
-        if kept:
-            lines.append(" ".join(kept))
-    if not lines:
-        return Checked(None, [], dropped, not_answered=bool(NOT_ANSWERED.search(raw)))
-    # Markers in dropped sentences were all invalid, so first use over kept text is unchanged.
-    return Checked("\n".join(lines), rewriter.cited, dropped)
 
 
 def best_quote(passage_text: str, claims: list[str]) -> str:

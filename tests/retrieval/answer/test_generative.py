@@ -20,7 +20,6 @@ from pydantic import SecretStr
 
 from newsbot.core.errors import ConfigError
 from newsbot.core.types import Turn
-from newsbot.retrieval.answer.citations import check
 from newsbot.retrieval.answer.extractive import REFUSAL
 from newsbot.retrieval.answer.generative import Final, GenerativeComposer, Token, composer_for
 from newsbot.retrieval.newsbot import Newsbot
@@ -62,22 +61,6 @@ def extractive_text(newsbot: Newsbot, question: str) -> str:
 
 def markers(text: str) -> set[int]:
     return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
-
-
-# --- the checker on its own ------------------------------------------------------------------
-
-
-def test_checker_moves_markers_renumbers_and_drops():
-    result = check("Ferries cost $38.5 million.[3] They float [9]. Nice boats.\nPier 9 [1, 3].", 3)
-    assert result.text == "Ferries cost $38.5 million [1].\nPier 9 [2][1]."
-    assert result.cited == [3, 1]
-    assert result.dropped == ["They float.", "Nice boats."]
-
-
-def test_checker_with_no_valid_marker_keeps_nothing():
-    assert check("It cost a lot [7].", 3).text is None
-    said_no = check("The passages do not say what Bitcoin costs.", 3)
-    assert said_no.text is None and said_no.not_answered
 
 
 # --- the composer with LangChain's fake chat model -------------------------------------------
