@@ -24,7 +24,7 @@ from typing import Any
 
 from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.extractive import Composer
-from newsbot.retrieval.answer.generative import Final, stream_composed
+from newsbot.retrieval.answer.generative import Final, final_of, stream_composed
 from newsbot.retrieval.search.hybrid import Hit
 
 STYLES = ("extractive", "generative", "quote")
@@ -45,8 +45,7 @@ class Recorder:
         as_of: date | None = None,
     ) -> Answer:
         """Answer through the inner composer's stream and remember its Final event."""
-        *_, final = stream_composed(self.inner, question, hits, history, as_of)
-        assert isinstance(final, Final)
+        final = final_of(stream_composed(self.inner, question, hits, history, as_of))
         self.last = final
         return final.answer
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -167,11 +167,7 @@ class GenerativeComposer:
         as_of: date | None = None,
     ) -> Answer:
         """Answer from the hits through the model; the checked answer only."""
-        final = Final(Answer(text="", citations=[]))
-        for event in self.stream(question, hits, history, as_of):
-            if isinstance(event, Final):
-                final = event
-        return final.answer
+        return final_of(self.stream(question, hits, history, as_of)).answer
 
     def stream(
         self,
@@ -279,6 +275,14 @@ def what_changed(uncited: int, unsupported: int, links: int) -> str | None:
     if links:
         parts.append(f"Removed {count(links, 'link')} to pages other than the cited articles.")
     return " ".join(parts) or None
+
+
+def final_of(events: Iterable[Event]) -> Final:
+    """The Final event an answer's stream ends with (what compose returns)."""
+    *_, final = events
+    if not isinstance(final, Final):
+        raise RuntimeError("the answer stream ended without a final answer")
+    return final
 
 
 def stream_composed(

@@ -26,6 +26,7 @@ from newsbot.retrieval.answer.generative import (
     Request,
     build_chain,
     describe_failure,
+    final_of,
     with_note,
 )
 from newsbot.retrieval.answer.quotes import citation_for
@@ -145,9 +146,7 @@ class QuoteComposer:
         as_of: date | None = None,
     ) -> Answer:
         """Answer from the hits with the article's own sentence."""
-        *_, final = self.stream(question, hits, history, as_of)
-        assert isinstance(final, Final)
-        return final.answer
+        return final_of(self.stream(question, hits, history, as_of)).answer
 
     def stream(
         self,
