@@ -95,8 +95,13 @@ def cited(chosen: Sequence[Candidate]) -> Answer:
         if aid not in numbers:
             numbers[aid] = len(numbers) + 1
             citations.append(citation_for(numbers[aid], cand.chunk, cand.sentence))
-        parts.append(f"{cand.sentence} [{numbers[aid]}]")
+        parts.append(f"{as_quoted(cand)} [{numbers[aid]}]")
     return Answer(text=" ".join(parts), citations=citations, refused=False)
+
+
+def as_quoted(cand: Candidate) -> str:
+    """A sentence as the answer quotes it; a headline in quotation marks, as a title is cited."""
+    return f"“{cand.sentence.strip()}”" if cand.title else cand.sentence
 
 
 def strip_markers(text: str) -> str:

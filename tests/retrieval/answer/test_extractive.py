@@ -168,3 +168,16 @@ def test_an_article_about_something_else_adds_nothing_to_the_answer():
     # The drone article shares "city", "project" and "cost", but not what the question is about.
     assert [c.article_id for c in answer.citations] == ["ferries"]
     assert "drone" not in answer.text.lower()
+
+
+def test_a_quoted_headline_is_marked_as_a_title_not_passed_off_as_a_sentence():
+    hit = _hit(
+        "cup",
+        "Valley United Win First Regional Cup With Late Penalty",
+        "Midfielder Kofi Adjei-Brandt scored the winning penalty in the 88th minute. "
+        "Valley United fans celebrated the regional cup win late into the night.",
+    )
+    answer = _composer().compose("Who scored the winning penalty for Valley United?", [hit])
+    headline = "Valley United Win First Regional Cup With Late Penalty"
+    assert "Midfielder Kofi Adjei-Brandt scored the winning penalty" in answer.text
+    assert answer.text.count(headline) == answer.text.count(f"“{headline}” [1]") == 1
