@@ -15,6 +15,8 @@ from newsbot.retrieval.question.answer_kinds import (
     age_asked,
     anchor_words,
     answer_kind,
+    asks_when,
+    gives_hour,
     holds_kind,
     role_words,
 )
@@ -47,6 +49,8 @@ class _Asked:
     topic: str
     held: str | None = None
     """The kind a sentence must hold, where narrower than `wanted` (a named person's age)."""
+    moment: frozenset[str] = frozenset()
+    """The terms of a "When did ..." question that a time of day may answer to the hour."""
 
 
 class SentenceScorer:
@@ -94,7 +98,9 @@ class SentenceScorer:
         for t in topic_terms:
             weight[t] *= self.params.topic_weight
         total = sum(weight.values()) or 1.0
-        asked = _Asked(q_terms, weight, total, wanted, q_words, topic, age_asked(question, wanted))
+        moment = frozenset(self.terms(asks_when(question))) - self.question_terms
+        held = age_asked(question, wanted)
+        asked = _Asked(q_terms, weight, total, wanted, q_words, topic, held, moment)
         found = [cand for cand in (self.score(row, asked) for row in rows) if cand is not None]
         found.sort(key=lambda c: c.score, reverse=True)
         return found, q_terms
@@ -143,9 +149,15 @@ class SentenceScorer:
             + kind * own
             + headline
             + (p.exact_kind_bonus if kind and self.exact_kind(wanted, asked.words) else 0.0)
+            + (p.exact_kind_bonus if kind and self.gives_moment(row, asked) else 0.0)
         )
         is_title = row.text == row.chunk.title
         return Candidate(row.text, rank, row.chunk, score, overlap, headline, bool(kind), is_title)
+
+    @staticmethod
+    def gives_moment(row: _Sentence, asked: _Asked) -> bool:
+        """Say whether a sentence gives the hour of what a "When did ..." question names."""
+        return bool(asked.moment & row.terms) and gives_hour(row.text)
 
     @staticmethod
     def exact_kind(wanted: str | None, question_words: set[str]) -> bool:

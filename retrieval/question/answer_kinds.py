@@ -222,6 +222,8 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _SPANS = {"age": _AGE, "phone": _PHONE, "address": _ADDRESS, "money": _MONEY}
+# "When" with one of these asks for a day or a year, which a time of day does not give.
+_CALENDAR_ASKS = frozenset(("year", "date", "day", "month", "decade", "season", "week"))
 # A time of day answers "when" as well as a date does ("At 4:17 a.m.").
 _TIME = re.compile(r"\b\d{1,2}:\d\d\s?(?:[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.", re.IGNORECASE)
 
@@ -378,6 +380,30 @@ def _beside_asked(sentence: str, match: re.Match[str], question_words: set[str])
     inside = WORD.findall(match[0])
     asked = question_words - QUESTION_WORDS - FUNCTION_WORDS - _AGE_ASKS
     return any(w.lower().strip(".'’,") in asked for w in [*before, *inside, *after])
+
+
+# A time of day as news writes one ("At 4:17 a.m.", "7 p.m. ET"), not a length ("03:48").
+_HOUR = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s?[ap]\.m\.|\b\d{1,2}(?:[:.]\d\d)?\s?[AP]M\b")
+
+
+def gives_hour(sentence: str) -> bool:
+    """Say whether a sentence gives a time of day."""
+    return bool(_HOUR.search(sentence))
+
+
+def asks_when(question: str) -> str:
+    """The asking sentence of a question that opens with "When" about a moment, or "".
+
+    "When did the team hear the first signal?" may be answered to the hour; "When did she
+    ascend to the throne?" after a scene, or "what year", asks for a day or a year; and a
+    "when" inside a sentence ("cut short when what happened?") opens a clause.
+    """
+    sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
+    asked = sentences[-1].strip() if sentences else question.strip()
+    words = {w.lower() for w in WORD.findall(asked)}
+    if len(sentences) > 1 or not asked.lower().startswith("when ") or words & _CALENDAR_ASKS:
+        return ""
+    return asked
 
 
 def holds_kind(sentence: str, kind: str, question_words: set[str]) -> bool:

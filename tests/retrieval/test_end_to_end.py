@@ -37,6 +37,12 @@ def test_the_first_sentence_states_the_fact_asked_for(samples_newsbot, question,
     assert answer.text.startswith(first)
 
 
+def test_a_when_question_gets_the_hour_the_article_gives(samples_newsbot):
+    answer = samples_newsbot.answer("When did the Wren-1 team hear the satellite's first signal?")
+    assert not answer.refused
+    assert "early Saturday" in answer.text and "At 4:17 a.m." in answer.text
+
+
 def test_every_marker_names_a_listed_source(samples_newsbot):
     import re
 

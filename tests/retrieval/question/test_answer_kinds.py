@@ -8,6 +8,8 @@ import pytest
 from newsbot.retrieval.question.answer_kinds import (
     WORD,
     answer_kind,
+    asks_when,
+    gives_hour,
     holds_kind,
     is_kind_word,
     role_words,
@@ -222,3 +224,29 @@ def test_the_age_of_someone_named_is_the_age_beside_their_name():
     assert holds_kind(other, "age", words)  # some age, as any age question takes
     assert not holds_kind(other, AGE_OF_NAMED, words)  # but not hers
     assert holds_kind("Brackenridge, 52, founded the company.", AGE_OF_NAMED, words)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_hour"),
+    [
+        ("When did the Wren-1 team hear the satellite's first signal?", True),
+        ("when will the ferry leave", True),
+        # A year or a day is asked for, not an hour.
+        ("When did she ascend to the throne? In what year?", False),
+        ("When did the Queen die, and on which day?", False),
+        # A scene before the question: the moment it asks about is not the news of the hour.
+        ("The Queen died Thursday. When did she ascend to the throne?", False),
+        # "when" opening a clause, not the question.
+        ("The debate was cut short when what happened?", False),
+    ],
+)
+def test_a_when_question_about_a_moment_may_be_answered_to_the_hour(question, asks_hour):
+    assert bool(asks_when(question)) is asks_hour
+
+
+def test_a_time_of_day_is_told_from_a_length_or_a_score():
+    assert gives_hour("At 4:17 a.m., a faint beacon signal came through the receiver.")
+    assert gives_hour("The palace issued a statement about 6.30 p.m. local time.")
+    assert gives_hour("Doors open at 7 PM on Friday.")
+    assert not gives_hour("The video runs 03:48 and was shared 12:17 times.")
+    assert not gives_hour("Valley United won 2-1 in the 88th minute.")
