@@ -319,10 +319,12 @@ def truecase(question: str, passages: Passages) -> str:
     Names weigh more than plain words in the composer's support test, and it knows them by
     their capitals: "who leads the nhs" should read "who leads the NHS".
     """
-    if any(ch.isupper() for ch in question):
+    # Its first letter may be capitalised already: the chat cleaner capitalises it.
+    if any(ch.isupper() for ch in question[1:]):
         return question
     # Headlines capitalise every word: only the body says which words are names.
     texts = [passage.partition("\n")[2] for passage in passages(question)]
+    asked = {re.split("['’]", w)[0].lower() for w in WORDS.findall(question)}
 
     def case(match: re.Match[str]) -> str:
         word = match.group()
@@ -333,19 +335,37 @@ def truecase(question: str, passages: Passages) -> str:
         if word in FUNCTION_WORDS or len(word) < 2:
             return word
         forms: dict[str, int] = {}
+        opening: set[str] = set()  # the forms seen only where a sentence begins
         pattern = re.compile(rf"(?<![\w\-‐]){re.escape(word)}(?![\w\-‐])", re.IGNORECASE)
         for text in texts:
             for found in pattern.finditer(text):
                 before = text[: found.start()].rstrip()
                 if not before or before[-1] in ".!?\"“‘'(:\n":
+                    opening.add(found.group())
                     continue  # a sentence's first word is capitalised whatever it is
+                if found.group()[:1].isupper() and part_of_other_name(text, found, asked):
+                    continue  # "Caldwell Falls" says nothing of "if the deal falls apart"
                 forms[found.group()] = forms.get(found.group(), 0) + 1
-        if not forms:
-            return word
+        if not forms:  # only ever opening a sentence: a name if it is never written lower
+            return min(opening) if len(opening) == 1 and not min(opening).islower() else word
         form = max(sorted(forms), key=lambda f: forms[f])
         return form if forms[form] * 2 > sum(forms.values()) else word
 
-    return WORDS.sub(case, question)
+    cased_question = WORDS.sub(case, question)
+    if question[:1].isupper():  # "How", capitalised by the cleaner, stays as it was
+        cased_question = cased_question[:1].upper() + cased_question[1:]
+    return cased_question
+
+
+def part_of_other_name(text: str, found: re.Match[str], asked: set[str]) -> bool:
+    """Say whether a capitalised word stands in a longer name the question names no other word of.
+
+    Only the words right beside it, with nothing but a space between, make a name with it.
+    """
+    before = re.search(r"([\w'’-]+) +$", text[max(0, found.start() - 40) : found.start()])
+    after = re.match(r" +([\w'’-]+)", text[found.end() : found.end() + 40])
+    beside = [m[1] for m in (before, after) if m and m[1][:1].isupper()]
+    return bool(beside) and not any(w.lower() in asked for w in beside)
 
 
 def corpus_passages(index: WordIndex, k: int = 50) -> Passages:

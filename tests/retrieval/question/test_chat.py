@@ -157,9 +157,27 @@ def test_an_all_lower_case_question_takes_the_corpus_capitals():
     texts = ["Ferry News\nThe Harbor City ferries run daily. It said the NHS helped."]
     asked = "how much did harbor city's ferries cost the nhs"
     assert truecase(asked, lambda q: texts) == "how much did Harbor City's ferries cost the NHS"
+    # A phone capitalises the first letter (and so does the chat cleaner): still all lower case.
     assert truecase("How much did harbor city pay?", lambda q: texts) == (
-        "How much did harbor city pay?"
+        "How much did Harbor City pay?"
     )
+    # Any other capital says the asker chose the capitals.
+    assert truecase("How much did harbor City pay?", lambda q: texts) == (
+        "How much did harbor City pay?"
+    )
+
+
+def test_a_word_of_someone_elses_name_stays_lower_case():
+    texts = [
+        "Quilts\nThe quilts of Caldwell Falls are on show. Quillfeather flew the drone.",
+        "Dairy\nThe board said the Tollbridge Dairy deal would close. Its dairy farms stay.",
+    ]
+    # "Falls" only ever stands in "Caldwell Falls", which the question does not name.
+    asked = "what if the dairy deal falls apart"
+    assert truecase(asked, lambda q: texts) == asked
+    assert truecase("what about caldwell falls", lambda q: texts) == "what about Caldwell Falls"
+    # Seen only opening a sentence, and never in lower case: a name.
+    assert truecase("who runs quillfeather", lambda q: texts) == "who runs Quillfeather"
 
 
 def test_short_words_are_not_guessed_at():
