@@ -38,8 +38,8 @@ def missing_extra() -> int:
 
 
 def add_parsers(commands: Any) -> None:
-    """Add the measuring commands: eval, bench, bench-live, eval-support, alerts-eval and
-    eval-stories."""
+    """Add the measuring commands: eval, bench, bench-live, eval-support, alerts-eval,
+    eval-stories, eval-timeline and eval-revisions."""
     add_eval_parser(commands)
     add_bench_parser(commands)
     add_bench_live_parser(commands)
@@ -49,6 +49,9 @@ def add_parsers(commands: Any) -> None:
     add_alerts_eval_parser(commands)
     add_story_eval_parser(commands)
     add_timeline_eval_parser(commands)
+    from newsbot.harness.revisions_eval import add_parser as add_revisions_eval_parser
+
+    add_revisions_eval_parser(commands)
 
 
 def add_alerts_eval_parser(commands: Any) -> None:

@@ -2,8 +2,11 @@
 `newsbot timeline` gives over a built store, scored for precision, recall, order and time.
 
 The judge's lists are those of the alerts set (examples/alert_topics_judged.jsonl: the
-articles whose headline and opening are about the topic's story, round-ups excluded). Order
-is the share of consecutive right steps whose publication days do not go backwards.
+articles whose headline and opening are about the topic's story, round-ups excluded), or a
+set that also gives the day each judged story's event happened
+(examples/timeline_topics_fresh.jsonl: `happened`). Order is the share of consecutive right
+steps whose days do not go backwards: the judged event days where the set gives them, else
+the publication days.
 """
 
 from __future__ import annotations
@@ -41,14 +44,17 @@ def run(store_dir: Path, articles_path: Path, topics_path: Path, data_dir: Path)
     right_all = steps_all = judged_all = 0
     for item in topics:
         judged = {story_of_row.get(s, s) for s in item["stories"]}
+        happened: dict[str, str] = {}
+        for row, day in item.get("happened", {}).items():
+            story = story_of_row.get(row, row)
+            happened[story] = min(day, happened.get(story, day))
         clock = time.perf_counter()
         steps = build_timeline(newsbot, item["topic"])
         times.append(time.perf_counter() - clock)
         got = [s.article_id for s in steps]
         right = [a for a in got if a in judged]
-        days = [str(firsts[a].metadata.get("published_at") or "") for a in right]
-        pairs = list(itertools.pairwise(days))
-        order = sum(a <= b for a, b in pairs) / len(pairs) if pairs else 1.0
+        published = [str(firsts[a].metadata.get("published_at") or "")[:10] for a in right]
+        days = [happened[a] for a in right] if happened else published
         right_all, steps_all = right_all + len(set(right)), steps_all + len(got)
         judged_all += len(judged)
         per_topic[item["topic"]] = {
@@ -57,9 +63,12 @@ def run(store_dir: Path, articles_path: Path, topics_path: Path, data_dir: Path)
             "right": len(set(right)),
             "precision": round(len(set(right)) / len(got), 3) if got else None,
             "recall": round(len(set(right)) / len(judged), 3),
-            "order": round(order, 3),
+            "order": round(in_order(days), 3),
+            "order_published": round(in_order(published), 3),
             "ms": round(times[-1] * 1000, 1),
             "wrong": [s.title for s in steps if s.article_id not in judged],
+            "missed": sorted(judged - set(got)),
+            "steps_dated": [[s.date, s.dated_from, s.published_at, s.article_id] for s in steps],
         }
     ms = sorted(t * 1000 for t in times)
     return {
@@ -72,6 +81,12 @@ def run(store_dir: Path, articles_path: Path, topics_path: Path, data_dir: Path)
         "store": str(store_dir),
         "topics_file": str(topics_path),
     }
+
+
+def in_order(days: list[str]) -> float:
+    """The share of consecutive days that do not go backwards (1.0 for fewer than two)."""
+    pairs = list(itertools.pairwise(days))
+    return sum(a <= b for a, b in pairs) / len(pairs) if pairs else 1.0
 
 
 def table(report: dict[str, Any]) -> str:

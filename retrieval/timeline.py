@@ -1,8 +1,11 @@
 """How a story developed: the articles on a topic, oldest first, one cited step each.
 
 The steps are the stories alerts would match (retrieval/topics.py), found among the whole
-store; each is dated by its text where the opening says when ("on Tuesday", "June 3"), else
-by its publication day, and quotes the opening's first clause on the topic.
+store, photo galleries left out; each is dated by its text where the opening says when ("on
+Tuesday", "June 3") unless that day is before news already published (then it is the story's
+backdrop), else by its publication day, and quotes the opening's first clause on the topic.
+A first step standing alone long before the story ran is an earlier event and is dropped; a
+step giving a figure an earlier day's step gave differently is marked.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from newsbot.core.date_window import DateWindow
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Citation
 from newsbot.retrieval.alerts import learned_story, read_topic, teach
-from newsbot.retrieval.answer.revisions import changed_between, reported
+from newsbot.retrieval.answer.revisions import reported, revised_in_story
 from newsbot.retrieval.topics import Lead, Story, clause
 
 if TYPE_CHECKING:
@@ -28,6 +31,8 @@ SEARCHED = 60  # stories read per timeline: enough for a story covered for weeks
 IN_CHAT = 8  # steps a chat answer shows
 TEXT_DAYS = 10  # a day the text names further back than this is not the day it reports
 WEEKDAY_BACK = 5  # days back a named weekday may lie
+ISOLATED_DAYS = 45  # a first step this long before the next one is an earlier event ...
+LATER_STEPS = 3  # ... when the story ran at least this many steps after it
 SENTENCES_DATED = 3  # of the opening: where news says when what it reports happened
 AHEAD = re.compile(  # lower case: "May 12" is a day
     r"\b(?:will|next|upcoming|scheduled|expected|set to|plans? to|could|may|would|coverage"
@@ -35,6 +40,7 @@ AHEAD = re.compile(  # lower case: "May 12" is a day
 )
 WEEKDAY_SAID = re.compile(r"\b(?:on|late|early|last)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
 MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b", re.I)
+GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
 ASKED = re.compile(
     r"^\s*(?:so\s+)?(?:what(?:'s| has| have)?\s+happened\s+(?:with|to|in|on|about)"
     r"|(?:give me |show me )?(?:a |the )?timeline (?:of|for|on))\s+(?P<topic>.+?)\s*\??\s*$",
@@ -124,7 +130,12 @@ def build_timeline(
     if story is not None:
         # A timeline spans the story however long it ran: its names, not when it began.
         story = Story(names=story.names)
-    kept = [(hit, lead) for hit, lead in found if reading.about(lead, story)]
+    # A photo gallery shows the story; it is no step of it.
+    kept = [
+        (hit, lead)
+        for hit, lead in found
+        if reading.about(lead, story) and not GALLERY.search(lead.title)
+    ]
     copies = newsbot.store.stories([h.chunk.article_id for h, _ in kept]) if kept else {}
     steps = []
     for hit, lead in kept:
@@ -149,15 +160,57 @@ def build_timeline(
                 published_at=published.isoformat() if published else None,
             )
         )
-    steps.sort(key=lambda s: (s.date or "9999", s.published_at or "", s.article_id))
+    steps = without_earlier_events(dated_after_told(steps))
     leads = {lead.article_id: lead for _, lead in kept}
     return marked_revisions(steps, leads, newsbot.searcher.terms)
+
+
+def dated_after_told(steps: Sequence[TimelineStep]) -> list[TimelineStep]:
+    """Date by its publication a step whose text names a day before news already published.
+
+    "The FBI search on Monday was prompted by a tip", published Wednesday after Tuesday's
+    news: Monday is the story's backdrop, not what this article reports. So no step comes
+    before one published earlier; the steps are returned oldest first.
+    """
+    told = ""  # the latest day of the steps published on an earlier day
+    latest = ""  # the latest day of the steps seen so far
+    day = ""  # the publication day at hand
+    fixed = []
+    for step in sorted(steps, key=lambda s: (s.published_at or "9999", s.date)):
+        published = step.published_at or ""
+        if published != day:
+            told, day = latest, published
+        if step.dated_from == "text" and published and step.date < told:
+            step = replace(step, date=published, dated_from="published")
+        latest = max(latest, step.date)
+        fixed.append(step)
+    return sorted(fixed, key=lambda s: (s.date or "9999", s.published_at or "", s.article_id))
+
+
+def without_earlier_events(steps: Sequence[TimelineStep]) -> list[TimelineStep]:
+    """Drop a first step that stands alone long before a story covered at least three times.
+
+    An article with the topic's words published ISOLATED_DAYS before anything else on it,
+    while the story itself ran later, is an earlier event of the same kind ("Tennis will
+    regret pushing Federer to retire", a year before he did).
+    """
+    kept = list(steps)
+    while len(kept) > LATER_STEPS and kept[0].date and kept[1].date:
+        gap = date.fromisoformat(kept[1].date) - date.fromisoformat(kept[0].date)
+        if gap.days <= ISOLATED_DAYS:
+            break
+        kept = kept[1:]
+    return kept
 
 
 def marked_revisions(
     steps: Sequence[TimelineStep], leads: dict[str, Lead], terms: Callable[[str], list[str]]
 ) -> list[TimelineStep]:
-    """Mark each step whose opening gives a figure an earlier step gave differently."""
+    """Mark each step whose opening gives a figure an earlier step gave differently.
+
+    The steps are reports of one story, so a figure is compared as `revised_in_story` does,
+    with steps published on an earlier day only.
+    """
     read = [
         [
             r
@@ -170,9 +223,9 @@ def marked_revisions(
     for i, step in enumerate(steps):
         note = ""
         for n in range(i, 0, -1):  # the latest earlier step first: "up from" what was last said
-            pair = next(
-                (p for a in read[i] for b in read[n - 1] if (p := changed_between(a, b))), None
-            )
+            if (steps[n - 1].published_at or "") >= (step.published_at or ""):
+                continue  # reports of one day: which is the newer is unknown
+            pair = revised_in_story(read[n - 1], read[i], terms)
             if pair is not None:
                 new, old = pair
                 direction = "up" if new.value > old.value else "down"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from newsbot.core.calendar import MONTH_NAMES, MONTHS, WEEKDAY_NAMES
 from newsbot.core.types import Answer
 from newsbot.retrieval.answer.figures import compounds, figure_spans, figures
 from newsbot.retrieval.answer.quotes import Candidate, cited
@@ -24,6 +25,44 @@ _SEARCHED = 8
 _SAME_FRAME = 0.4
 _WORD = re.compile(r"[\w’'-]+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_NAME = re.compile(r"(?<=\s)[A-Z][\w’'-]+")  # a capital after the first word: a name
+_CALENDAR = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
+# Words for persons: "14 people" says what it counts only with what happened to them.
+_PERSONS = frozenset(
+    {
+        "people",
+        "persons",
+        "children",
+        "adults",
+        "men",
+        "women",
+        "residents",
+        "students",
+        "civilians",
+        "victims",
+        "passengers",
+        "migrants",
+        "workers",
+        "soldiers",
+        "troops",
+    }
+)
+# Ages, spans and tallies of a career ("3,500 years old", "a 20-time champion") are claims
+# about someone or something, not figures a later report revises.
+_TIME = frozenset(
+    {"years", "year", "months", "weeks", "days", "hours", "minutes", "decades", "time", "times"}
+)
+# What happened to the persons counted (each line one family): "killing 306 people" and
+# "nearly 400 people have died" count one thing; "arrested 31 people" and "20 people wearing
+# masks" do not.
+_FATES = """
+    killed killing kill dead died die dies death deaths toll fatalities lives
+    injured injuring injuries wounded hurt hospitalized
+    missing unaccounted
+    arrested arrests detained custody
+    evacuated evacuate evacuations displaced fled
+    infected infections cases positive
+"""
 
 
 @dataclass(frozen=True)
@@ -67,7 +106,8 @@ def _words(sentence: str, terms: Terms) -> set[str]:
 def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
     """The counts and sums a sentence states, each with the words that say what it counts.
 
-    Years, times, scores and names with a number in them ("XR-17") count nothing.
+    Years, days of a month, times, scores and names with a number in them ("XR-17") count
+    nothing.
     """
     joined = " ".join(compounds(sentence)).lower()
     found = []
@@ -76,6 +116,8 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         if written.lower() in joined or _YEAR.fullmatch(written):
             continue
         before = _WORD.findall(sentence[:start])[-_REACH:]
+        if before and before[-1].lower() in MONTHS:
+            continue  # "March 12" is a day
         after = _WORD.findall(sentence[end:])[:_REACH]
         counts = frozenset(terms(" ".join([*before, *after])))
         if not counts:
@@ -139,14 +181,94 @@ class Reported:
     words: frozenset[str]
     years: frozenset[str]
     figures: tuple[Figure, ...]
+    names: frozenset[str] = frozenset()
+    """The names it gives (places, people, bodies), as terms."""
 
 
 def reported(sentence: str, terms: Terms) -> Reported:
+    named = " ".join(n for n in _NAME.findall(sentence) if n not in _CALENDAR)
     return Reported(
         frozenset(_words(sentence, terms)),
         frozenset(_years(sentence)),
         tuple(sentence_figures(sentence, terms)),
+        frozenset(terms(named)),
     )
+
+
+def revised_in_story(
+    older: Sequence[Reported], newer: Sequence[Reported], terms: Terms
+) -> tuple[Figure, Figure] | None:
+    """The figure a newer report of one story gives differently from an older report of it,
+    with the older value: (new, old); None when it revises none.
+
+    Reports known to be of one story (a timeline's steps) word a revised figure freely ("the
+    fire had burned through about 703 acres", "the fire grew to 2,000 acres Sunday"), so
+    they need not share their frame as `changed_between` asks of any two sentences. The same
+    figure: the same unit and word counted, a word beside both in common, the same years
+    named, and the sentences sharing a word besides the one counted (a sum or a share, which
+    names no word counted, needs their frame); of several, the older sentence most like the
+    newer one. A value both reports give for that word is a fixed one (a grove of 248 acres
+    beside a fire's acres) and is compared with nothing; ages, spans and tallies are never
+    revised. A count of persons ("14 people") also needs the same fate in both sentences
+    (killed / died) and, where both sentences name places or people, a name in common (a
+    crash near Varo is not one near Kell).
+    """
+    given_by_older = {(f.noun, f.unit, f.value) for r in older for f in r.figures}
+    given_by_newer = {(f.noun, f.unit, f.value) for r in newer for f in r.figures}
+    fixed = given_by_older & given_by_newer
+    fates = [set(terms(line)) for line in _FATES.strip().splitlines()]
+    best: tuple[float, Figure, Figure] | None = None
+    for mine in (r for r in newer if r.figures):
+        for theirs in (r for r in older if r.figures):
+            if mine.years != theirs.years:
+                continue
+            shared = mine.words & theirs.words
+            alike = len(shared) / max(len(mine.words | theirs.words), 1)
+            if best is not None and alike <= best[0]:
+                continue  # the older sentence most like the newer one reports its figure
+            persons_alike = _same_fate(mine, theirs, fates) and _same_place(mine, theirs)
+            framed = len(shared) >= _SAME_FRAME * len(mine.words | theirs.words)
+            for new, old in _pairs(mine.figures, theirs.figures, fixed):
+                if new.noun in _PERSONS and not persons_alike:
+                    continue
+                if not new.noun and not framed:
+                    continue  # a sum or a share names nothing counted: only its frame does
+                if not shared - set(terms(new.noun)):
+                    continue  # only the word counted in common: "248 acres" of a grove
+                best = (alike, new, old)
+                break
+    return (best[1], best[2]) if best else None
+
+
+def _pairs(
+    new_figures: Sequence[Figure],
+    old_figures: Sequence[Figure],
+    fixed: set[tuple[str, str, Decimal]],
+) -> list[tuple[Figure, Figure]]:
+    """The (new, old) figures of two sentences that count the same thing with other values."""
+    found = []
+    for new in new_figures:
+        if new.noun.lstrip("-") in _TIME or (new.noun, new.unit, new.value) in fixed:
+            continue
+        for old in old_figures:
+            same = (old.noun, old.unit) == (new.noun, new.unit) and bool(old.counts & new.counts)
+            counted = bool(new.noun or new.unit)
+            if (
+                same
+                and counted
+                and old.value != new.value
+                and (old.noun, old.unit, old.value) not in fixed
+            ):
+                found.append((new, old))
+    return found
+
+
+def _same_fate(one: Reported, other: Reported, fates: Sequence[set[str]]) -> bool:
+    return any(family & one.words and family & other.words for family in fates)
+
+
+def _same_place(one: Reported, other: Reported) -> bool:
+    return not (one.names and other.names) or bool(one.names & other.names)
 
 
 def changed_figure(
@@ -164,7 +286,8 @@ def changed_between(
 
     The same thing: the sentences share their frame (_SAME_FRAME of their words) and name
     the same years; the figures have one unit and a word beside both in common (one the
-    question asks about, when `asked` is given).
+    question asks about, when `asked` is given); a count of persons needs a name in common
+    where both sentences name someone or somewhere.
     """
     if not (one.figures and other.figures):
         return None
@@ -178,6 +301,8 @@ def changed_between(
             if asked is not None:
                 shared &= asked
             same = mine.unit == theirs.unit and mine.noun == theirs.noun
+            if mine.noun in _PERSONS and not _same_place(one, other):
+                continue  # "14 people killed near Varo", "9 people killed near Kell"
             if same and shared and theirs.value != mine.value:
                 return mine, theirs
     return None

@@ -8,11 +8,15 @@ import pytest
 
 from newsbot.retrieval.newsbot import Newsbot
 from newsbot.retrieval.timeline import (
+    GALLERY,
+    TimelineStep,
     asked_topic,
     build_timeline,
+    dated_after_told,
     day_said,
     timeline_answer,
     timeline_answer_of,
+    without_earlier_events,
 )
 from newsbot.store.writer import catch_up
 from tests.support.stores import EXAMPLES, ingest_into, make_settings
@@ -84,3 +88,54 @@ def test_the_day_a_step_reports():
         "text",
     )
     assert day_said("The plan dates from March 3.", monday) == (monday, "published")
+
+
+def _step(day: str, published: str, how: str = "published", name: str = "") -> TimelineStep:
+    return TimelineStep(
+        date=day,
+        dated_from=how,
+        text="",
+        title=name or f"{day} {published}",
+        url=None,
+        source=None,
+        also=(),
+        article_id=name or f"{day}-{published}",
+        published_at=published,
+    )
+
+
+def test_a_day_named_before_news_already_published_is_the_backdrop():
+    # "The FBI search on Monday was prompted by a tip", published Wednesday, after Tuesday's
+    # news: dated by its publication, it comes after Tuesday's step.
+    steps = dated_after_told(
+        [
+            _step("2022-08-08", "2022-08-08", name="search"),
+            _step("2022-08-09", "2022-08-09", "text", name="white house on tuesday"),
+            _step("2022-08-08", "2022-08-10", "text", name="tip about monday's search"),
+            _step("2022-08-08", "2022-08-09", "text", name="next day on monday's search"),
+        ]
+    )
+    assert [(s.article_id, s.date, s.dated_from) for s in steps] == [
+        ("search", "2022-08-08", "published"),
+        ("next day on monday's search", "2022-08-08", "text"),
+        ("white house on tuesday", "2022-08-09", "text"),
+        ("tip about monday's search", "2022-08-10", "published"),
+    ]
+    published = [s.published_at or "" for s in steps]
+    assert published == sorted(published)
+
+
+def test_a_first_step_long_before_a_story_told_three_times_is_an_earlier_event():
+    later = [_step(d, d) for d in ("2022-09-15", "2022-09-15", "2022-09-16")]
+    earlier = _step("2021-07-08", "2021-07-08")
+    assert without_earlier_events([earlier, *later]) == later
+    # Two steps a year apart (a launch, then its first-year results) are one story told twice.
+    assert without_earlier_events([earlier, later[0]]) == [earlier, later[0]]
+    near = _step("2022-08-20", "2022-08-20")
+    assert without_earlier_events([near, *later]) == [near, *later]
+
+
+def test_a_photo_gallery_is_no_step():
+    assert GALLERY.search("Photos: Former Japanese Prime Minister Shinzo Abe")
+    assert GALLERY.search("Photos this week: August 25-September 1, 2022")
+    assert not GALLERY.search("Photos of the ferry launch show a crowd on the pier")

@@ -180,3 +180,71 @@ def test_the_timeline_marks_the_step_that_revised_the_toll(flood_dir):
     assert steps[1]["revised"] == "23 people, up from 14 people [1]"
     told = newsbot("timeline", "Millbrook flood", data_dir=flood_dir)
     assert "(revised: 23 people, up from 14 people [1])" in told.stdout
+
+
+def _read(text: str) -> list:
+    from newsbot.retrieval.answer.revisions import reported
+
+    terms = Tokenizer()
+    return [reported(s, terms) for s in split_sentences(text)]
+
+
+def _revised(older: str, newer: str) -> tuple[str, str] | None:
+    from newsbot.retrieval.answer.revisions import revised_in_story
+
+    found = revised_in_story(_read(older), _read(newer), Tokenizer())
+    return (found[1].phrase, found[0].phrase) if found else None
+
+
+def test_reports_of_one_story_revise_a_figure_in_other_words():
+    # Two reports of one fire word its size differently; the grove both give is no revision.
+    older = (
+        "The grove covers 248 acres of giant sequoias. "
+        "After it was first reported Thursday, the fire had burned through about 703 acres."
+    )
+    newer = (
+        "The grove covers 248 acres and holds 500 mature trees. "
+        "The fire grew to 2,000 acres Sunday evening, officials said."
+    )
+    assert _revised(older, newer) == ("703 acres", "2,000 acres")
+    assert _revised(
+        "Heavy rains battered South Africa on Wednesday, killing at least 306 people.",
+        "Storms and flooding in South Africa, in which nearly 400 people have died.",
+    ) == ("306 people", "400 people")
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        # Persons counted with different fates.
+        (
+            "Police arrested 31 people near the parade in Coeur d'Alene on Saturday.",
+            "A caller in Coeur d'Alene saw about 20 people wearing masks near the parade.",
+        ),
+        # The same fate in different places: two crashes.
+        (
+            "At least 14 people were killed when a bus crashed near Varo, police said.",
+            "At least 9 people were killed when a bus crashed near Kell, police said.",
+        ),
+        # Ages are claims, not figures a later report revises.
+        (
+            "Some of the sequoias are as much as 3,500 years old.",
+            "Most of the sequoias are more than 2,000 years old.",
+        ),
+        # Only the word counted in common.
+        (
+            "The fire had burned 3,221 acres by Monday.",
+            "The grove of giant trees stands on 248 acres.",
+        ),
+    ],
+)
+def test_figures_of_one_story_that_count_different_things_are_no_revision(older, newer):
+    assert _revised(older, newer) is None
+
+
+def test_a_day_of_a_month_is_no_figure():
+    terms = Tokenizer()
+    assert (
+        sentence_figures("This page recaps the news from Ukraine on Saturday, March 12.", terms)
+        == []
+    )
