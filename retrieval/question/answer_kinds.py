@@ -119,7 +119,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("date", re.compile(r"\bwhen\b|\bwhat (year|date|day|month|decade)\b", re.IGNORECASE)),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\b|\bwhat (year|date|day|month|decade)\b|\bwhat time\b(?! zones?\b)",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "place",
         re.compile(
@@ -392,7 +398,7 @@ def gives_hour(sentence: str) -> bool:
 
 
 def asks_when(question: str) -> str:
-    """The asking sentence of a question that opens with "When" about a moment, or "".
+    """The asking sentence of a question opening with "When" or "What time", or "".
 
     "When did the team hear the first signal?" may be answered to the hour; "When did she
     ascend to the throne?" after a scene, or "what year", asks for a day or a year; and a
@@ -401,7 +407,8 @@ def asks_when(question: str) -> str:
     sentences = [s for s in _SENTENCE_END.split(question) if s.strip()]
     asked = sentences[-1].strip() if sentences else question.strip()
     words = {w.lower() for w in WORD.findall(asked)}
-    if len(sentences) > 1 or not asked.lower().startswith("when ") or words & _CALENDAR_ASKS:
+    opens = asked.lower().startswith(("when ", "what time ", "at what time "))
+    if len(sentences) > 1 or not opens or words & _CALENDAR_ASKS:
         return ""
     return asked
 

@@ -231,6 +231,7 @@ def test_the_age_of_someone_named_is_the_age_beside_their_name():
     [
         ("When did the Wren-1 team hear the satellite's first signal?", True),
         ("when will the ferry leave", True),
+        ("what time did the council vote end", True),
         # A year or a day is asked for, not an hour.
         ("When did she ascend to the throne? In what year?", False),
         ("When did the Queen die, and on which day?", False),
@@ -242,6 +243,11 @@ def test_the_age_of_someone_named_is_the_age_beside_their_name():
 )
 def test_a_when_question_about_a_moment_may_be_answered_to_the_hour(question, asks_hour):
     assert bool(asks_when(question)) is asks_hour
+
+
+def test_what_time_asks_for_a_time_of_day_but_a_time_zone_does_not():
+    assert answer_kind("what time did the council vote end") == "date"
+    assert answer_kind("What time zone is Harbor City in?") != "date"
 
 
 def test_a_time_of_day_is_told_from_a_length_or_a_score():
