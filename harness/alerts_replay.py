@@ -5,7 +5,9 @@ measuring loop allows; this replays the same passes over a copy of a store that 
 holds every article. Each pass offers one batch of days (quiet days pooled until it holds
 `min_batch` stories) to `match`, the function the bot's alert pass calls, with the day as
 today; the rule "old" is the one before issue 25 (half the topic's words in the headline
-and opening), kept here as the baseline. Scored against a judge's lists of row ids.
+and opening), kept here as the baseline. Scored against a judge's lists of row ids
+(`stories`; a set's `rejected` lists, the candidates its judge read and turned down, are
+kept for audit and not read here).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """What a followed topic means: which articles are about its story (alerts and timelines).
 
-An article is about a topic when its headline and opening hold every distinctive word of the
-topic (or a clear equivalent: "died" for "death", "raid" for "search"), it is not a round-up
-of unrelated items, and it is not about another event of the same kind ("Hurricane Nicole"
+An article is about a topic when its headline names the story (not only its kind of event),
+its headline and opening hold every distinctive word of the topic (or a clear equivalent:
+"died" for "death", "raid" for "search"), it is not a round-up of unrelated items or a
+photo gallery, and it is not about another event of the same kind ("Hurricane Nicole"
 for "Hurricane Ian", "Prince Philip's funeral" for "Queen Elizabeth funeral", a headline
 dated to an earlier year). A topic's first matches teach it its story (`Story`): the names
 they share and when it began, so later articles follow the story rather than the words.
@@ -40,6 +41,8 @@ VAGUE = frozenset(
         "happened",
         "article",
         "articles",
+        "event",
+        "events",
     ]
 )
 # Clear equivalents of the words news uses for kinds of events (each line one family).
@@ -76,6 +79,7 @@ EQUIVALENTS = """
     recall recalled recalls
     crash crashed collision
     outbreak outbreaks cases
+    joining join joins joined membership accession candidacy
 """
 # A country and the word for its people name the same place ("German court", "Germany").
 DEMONYMS = """
@@ -125,6 +129,10 @@ DATELINE = re.compile(
     r"^(?:[A-Z][\w.,/ ]{0,60})?\((?:CNN|AP)[\w ]*\)\s*[—–-]*\s*|^[\w ,./]{0,60}CNN\s*[—–-]+\s*"
 )
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+# "first title since 2001" measures from an earlier year; the headline is about now.
+SINCE_YEAR = re.compile(r"\bsince (?:at least |before )?(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
+GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
+LIST_SPLIT = re.compile(r"[;]|,(?!\d)|\.\s")  # "3,518 counts" is one number, not two items
 
 
 def is_roundup(title: str, opening: str) -> bool:
@@ -133,9 +141,12 @@ def is_roundup(title: str, opening: str) -> bool:
         return True
     # "Ukraine, R. Kelly, long COVID, Queen Elizabeth, hot zip codes ...": a list of items.
     title = OUTLET_SUFFIX.sub("", title).rstrip(". …")
-    items = [p for p in re.split(r"[,;]|\.\s", title.split(":")[0]) if p.strip()]
+    items = [p.strip() for p in LIST_SPLIT.split(title.split(":")[0]) if p.strip()]
     short = [p for p in items if len(p.split()) <= 5]
-    return len(items) >= 3 and len(short) >= len(items) - 1
+    # Items of a list are names ("Ukraine", "Queen Elizabeth"); a sentence cut by commas
+    # ("Yellowstone flooding, damage closes national park, forces ...") is mostly lowercase.
+    named = [p for p in items if p[:1].isupper() or p[:1].isdigit()]
+    return len(items) >= 3 and len(short) >= len(items) - 1 and 2 * len(named) >= len(items)
 
 
 @dataclass(frozen=True)
@@ -285,8 +296,11 @@ class Topic:
                     named = bare[:1].isupper() and bare not in TIME_WORDS
                     if named and stems and not stems & known:
                         return True
+        if EARLIER.search(title):
+            return True  # "70 years ago, Queen Elizabeth II took the throne"
         if lead.published:
-            years = [int(y) for y in YEAR.findall(lead.title) if y not in self.text]
+            dated = SINCE_YEAR.sub("", lead.title)
+            years = [int(y) for y in YEAR.findall(dated) if y not in self.text]
             if any(y < lead.published.year for y in years):
                 return True
             if story and story.began:
@@ -297,10 +311,9 @@ class Topic:
 
     def about(self, lead: Lead, story: Story | None = None) -> bool:
         """Whether the article is news of the topic's story (see the module docstring)."""
-        if not self.words or is_roundup(lead.title, lead.opening):
-            return False
-        in_title = set(self.terms(lead.title))
-        if not any(family & in_title for family in self.words):
+        if not self.words or is_roundup(lead.title, lead.opening) or GALLERY.search(lead.title):
+            return False  # a gallery shows the story; it is no news of it
+        if not self.headline_names(lead.title, story):
             return False  # the headline is about something else; the topic is its backdrop
         found = self.said(lead)
         unsaid = [family for family in self.words if not family & found]
@@ -312,6 +325,20 @@ class Topic:
             if not (name_only and len(self.words) > 1 and len(names & found) >= 2):
                 return False
         return not self.other_event(lead, story)
+
+    def headline_names(self, title: str, story: Story | None = None) -> bool:
+        """Whether the headline names the topic's story, not just an event of its kind.
+
+        The event word alone ("Federer is retiring" for "Serena Williams retirement") may
+        name another story; with a name the story learned ("Judge reviews Trump search") it
+        names this one.
+        """
+        head = set(self.terms(title))
+        named = [family for family in self.words if not family & self.kinds]
+        if any(family & head for family in named or self.words):
+            return True
+        learned = story.known_names() if story else set()
+        return bool(head & self.kinds and head & learned)
 
     def learn(self, story: Story, leads: Sequence[Lead], common: Iterable[str] = ()) -> Story:
         """Teach the topic its story from its first matches (up to LEARN_FROM of them).

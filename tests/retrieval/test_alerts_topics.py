@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -85,3 +86,57 @@ def test_first_matches_teach_the_story(terms):
     # Published long before the story began: an earlier event.
     old = lead("FBI search of Mar-a-Lago", "Palm Beach ...", date(2021, 1, 5))
     assert not topic.about(old, story) and Story.from_json(story.to_json()) == story
+
+
+def test_a_sentence_cut_by_commas_is_no_list_of_items(terms):
+    assert not is_roundup("Yellowstone flooding, damage closes national park, forces ...", "")
+    assert not is_roundup("Accused Nazi SS guard, age 100, faces German trial on 3,518 counts", "")
+    assert is_roundup("Gas prices, Rudy Giuliani, Liz Cheney, Tasmanian tiger resurrection", "")
+    trial = Topic("Nazi camp guard trial in Germany", terms)
+    opening = "A German court set a trial date for a man who served as a Nazi camp guard."
+    assert trial.about(
+        lead("Accused Nazi SS guard, age 100, faces German trial on 3,518 counts", opening)
+    )
+
+
+def test_the_event_word_alone_in_the_headline_names_another_story(terms):
+    serena = Topic("Serena Williams retirement", terms)
+    federer = lead(
+        "Roger Federer says he is retiring from pro tennis",
+        "Federer retires, a month after Serena Williams said she would retire.",
+    )
+    assert not serena.about(federer)
+    assert serena.about(lead("Serena Williams announces her retirement", "Williams will retire."))
+    # Once the story is learned, the event word with one of its names is enough.
+    search = Topic("FBI search of Mar-a-Lago", terms)
+    story = Story(days=["2022-08-08"] * 3, names=Counter({"trump": 3, "palm": 2}))
+    judge = lead(
+        "Florida judge authorizes special master to review Trump search",
+        "The FBI search of Mar-a-Lago yielded classified papers.",
+    )
+    assert not search.about(judge) and search.about(judge, story)
+
+
+def test_galleries_anniversaries_and_since_a_year(terms):
+    abe = Topic("Shinzo Abe assassination", terms)
+    assert not abe.about(lead("Photos: Shinzo Abe assassination", "Abe was assassinated."))
+    death = Topic("Queen Elizabeth's death", terms)
+    assert not death.about(
+        lead("70 years ago, Queen Elizabeth II took the throne", "Queen Elizabeth died ...")
+    )
+    cup = Topic("Stanley Cup Final", terms)
+    won = lead("Avalanche win first Stanley Cup title since 2001", "They won the Final in Game 6.")
+    assert cup.about(won)
+    assert not cup.about(lead("The 2001 Stanley Cup Final, revisited", "The Final in 2001 ..."))
+
+
+def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
+    eu = Topic("Ukraine joining the EU", terms)
+    assert eu.about(lead("EU makes Ukraine a candidate for membership", "Ukraine's candidacy ..."))
+    pride = Topic("Patriot Front arrests at Idaho Pride event", terms)
+    assert pride.about(
+        lead(
+            "Patriot Front members arrested near Pride parade",
+            "Police in Idaho arrested 31 members of Patriot Front near a Pride parade.",
+        )
+    )
