@@ -10,6 +10,8 @@ from newsbot.core.types import Chunk
 from newsbot.retrieval.answer.params import ComposeParams
 from newsbot.retrieval.answer.quotes import Candidate
 from newsbot.retrieval.question.answer_kinds import (
+    AGE_OF_NAMED,
+    MEASURE_KINDS,
     QUESTION_WORDS,
     WORD,
     age_asked,
@@ -18,6 +20,8 @@ from newsbot.retrieval.question.answer_kinds import (
     asks_when,
     gives_hour,
     holds_kind,
+    measure_asked,
+    measure_words,
     role_words,
 )
 from newsbot.retrieval.search.hybrid import Hit
@@ -87,7 +91,7 @@ class SentenceScorer:
         question's own words say what it wants to know. Nothing `said` (the question as
         asked, dates included) is new, so none of it is the kind of thing asked for.
         """
-        own_terms = set(self.terms(question)) - self.question_terms
+        own_terms = set(self.terms(question)) - self.question_terms - self.measure_terms(question)
         topic_terms = set(self.terms(topic)) - self.question_terms - own_terms
         q_terms = own_terms | topic_terms
         wanted = wanted or answer_kind(question)
@@ -99,7 +103,7 @@ class SentenceScorer:
             weight[t] *= self.params.topic_weight
         total = sum(weight.values()) or 1.0
         moment = frozenset(self.terms(asks_when(question))) - self.question_terms
-        held = age_asked(question, wanted)
+        held = measure_asked(question, age_asked(question, wanted))
         asked = _Asked(q_terms, weight, total, wanted, q_words, topic, held, moment)
         found = [cand for cand in (self.score(row, asked) for row in rows) if cand is not None]
         found.sort(key=lambda c: c.score, reverse=True)
@@ -148,11 +152,15 @@ class SentenceScorer:
             + p.dense_weight * row.dense
             + kind * own
             + headline
-            + (p.exact_kind_bonus if kind and self.exact_kind(wanted, asked.words) else 0.0)
+            + (p.exact_kind_bonus if kind and self.exact_kind(held, asked.words) else 0.0)
             + (p.exact_kind_bonus if kind and self.gives_moment(row, asked) else 0.0)
         )
         is_title = row.text == row.chunk.title
         return Candidate(row.text, rank, row.chunk, score, overlap, headline, bool(kind), is_title)
+
+    def measure_terms(self, question: str) -> set[str]:
+        """The terms of the "how far / how big" adjectives, which ask rather than name."""
+        return set(self.terms(" ".join(measure_words(question))))
 
     @staticmethod
     def gives_moment(row: _Sentence, asked: _Asked) -> bool:
@@ -163,11 +171,13 @@ class SentenceScorer:
     def exact_kind(wanted: str | None, question_words: set[str]) -> bool:
         """Say whether the kind asked for is narrow enough that holding it nearly answers.
 
-        An age, a phone number, an address, a sum of money, or the name beside a role named
-        ("Company founder Ottoline Brackenridge") rarely appears by chance, unlike any number
-        or any capitalised word; the sentence that holds one often shares few other words.
+        An age, a phone number, an address, a sum of money, a measure in its units ("68
+        kilometers" for "how far"), or the name beside a role named ("Company founder
+        Ottoline Brackenridge") rarely appears by chance, unlike any number or any
+        capitalised word; the sentence that holds one often shares few other words.
         """
-        return wanted in ("age", "phone", "address", "money") or bool(role_words(question_words))
+        narrow = wanted in ("age", AGE_OF_NAMED, "phone", "address", "money", *MEASURE_KINDS)
+        return narrow or bool(role_words(question_words))
 
     def support(self, question: str, q_terms: set[str], hits: Sequence[Hit]) -> float:
         """Share of the question's rarity (IDF) that one of the top articles contains."""

@@ -338,14 +338,18 @@ def truecase(question: str, passages: Passages) -> str:
         opening: set[str] = set()  # the forms seen only where a sentence begins
         pattern = re.compile(rf"(?<![\w\-‐]){re.escape(word)}(?![\w\-‐])", re.IGNORECASE)
         for text in texts:
+            seen: dict[str, int] = {}
             for found in pattern.finditer(text):
                 before = text[: found.start()].rstrip()
-                if not before or before[-1] in ".!?\"“‘'(:\n":
+                if not before or before[-1] in ".!?\"“‘'(:\n•*|–—-":
                     opening.add(found.group())
-                    continue  # a sentence's first word is capitalised whatever it is
+                    continue  # a sentence's (or a list item's) first word is capitalised
                 if found.group()[:1].isupper() and part_of_other_name(text, found, asked):
                     continue  # "Caldwell Falls" says nothing of "if the deal falls apart"
-                forms[found.group()] = forms.get(found.group(), 0) + 1
+                seen[found.group()] = seen.get(found.group(), 0) + 1
+            if seen:  # each passage votes once, so that one list of "Total population: …"
+                vote = max(sorted(seen), key=lambda f: seen[f])  # does not outvote the rest
+                forms[vote] = forms.get(vote, 0) + 1
         if not forms:  # only ever opening a sentence: a name if it is never written lower
             return min(opening) if len(opening) == 1 and not min(opening).islower() else word
         form = max(sorted(forms), key=lambda f: forms[f])

@@ -12,6 +12,7 @@ from newsbot.retrieval.question.answer_kinds import (
     gives_hour,
     holds_kind,
     is_kind_word,
+    measure_asked,
     role_words,
 )
 from newsbot.retrieval.question.news_asks import (
@@ -256,3 +257,26 @@ def test_a_time_of_day_is_told_from_a_length_or_a_score():
     assert gives_hour("Doors open at 7 PM on Friday.")
     assert not gives_hour("The video runs 03:48 and was shared 12:17 times.")
     assert not gives_hour("Valley United won 2-1 in the 88th minute.")
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "holds", "lacks"),
+    [
+        ("how far can the XR-17 fly", "distance", "Its range is 68 kilometers.", "It costs $95"),
+        ("How tall was it?", "length", "It stood about 15 feet tall.", "It weighed 7 tons."),
+        ("How long will the mission last?", "span", "It will last 18 months.", "It has 36 parts."),
+        ("How fast were the winds?", "speed", "Winds reached 45 km/h.", "45 kilometers away."),
+        ("How heavy is the satellite?", "mass", "It weighs 1.3 kilograms.", "It is 10 cm wide."),
+    ],
+)
+def test_how_far_tall_long_fast_heavy_ask_for_a_measure_in_its_units(
+    question, measure, holds, lacks
+):
+    assert measure_asked(question, answer_kind(question)) == measure
+    assert holds_kind(holds, measure, words(question))
+    assert not holds_kind(lacks, measure, words(question))
+
+
+def test_how_much_or_many_is_no_measure():
+    assert measure_asked("How much did it cost?", "money") == "money"
+    assert measure_asked("How many people died?", "number") == "number"
