@@ -274,6 +274,6 @@ def test_a_compound_typed_solid_matches_the_hyphenated_text(tmp_path, hashing_em
 
 
 def test_one_list_does_not_outvote_the_other_passages():
-    stats = "Names\nIn 1934 the Total population was 126m, the Total births 2m, the Total deaths 1m."
+    stats = "Names\nIn 1934, Total population was 126m, the Total births 2m, the Total dead 1m."
     texts = [stats, "Protest\nA total of 35 people were arrested.", "Vote\nThe total was 12."]
     assert truecase("how many people in total", lambda q: texts) == "how many people in total"
