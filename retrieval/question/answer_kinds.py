@@ -322,9 +322,16 @@ _MEASURE = re.compile(
 )
 
 
+# "What's the hotline number?": words naming the kind asked, which its answer need not say.
+_KIND_NAMES = re.compile(r"\b(?:(?:tele)?phone|numbers?|address(?:es)?)\b", re.IGNORECASE)
+
+
 def measure_words(question: str) -> list[str]:
-    """The adjectives of "how far / how big ..." that ask for a measure, not about a topic."""
-    return [m[1] for m in _MEASURE.finditer(question)]
+    """The words that ask rather than name: "how far / how big", a phone number, an address."""
+    asked = [m[1] for m in _MEASURE.finditer(question)]
+    if answer_kind(question) in ("phone", "address"):
+        asked += _KIND_NAMES.findall(question)
+    return asked
 
 
 def anchor_words(question: str) -> list[str]:

@@ -13,6 +13,7 @@ from newsbot.retrieval.question.answer_kinds import (
     holds_kind,
     is_kind_word,
     measure_asked,
+    measure_words,
     role_words,
 )
 from newsbot.retrieval.question.news_asks import (
@@ -280,3 +281,9 @@ def test_how_far_tall_long_fast_heavy_ask_for_a_measure_in_its_units(
 def test_how_much_or_many_is_no_measure():
     assert measure_asked("How much did it cost?", "money") == "money"
     assert measure_asked("How many people died?", "number") == "number"
+
+
+def test_the_words_naming_a_phone_or_address_ask_rather_than_name():
+    assert measure_words("what's the measles hotline number") == ["number"]
+    assert measure_words("What is the address of the vaccine clinic?") == ["address"]
+    assert measure_words("How many numbers did the lottery draw?") == []
