@@ -84,7 +84,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow much (?:money\b|(?:\S+ ){0,8}?(?:cost|costs|costing|pay|paid|pays|spend"
             r"|spent|spends|raise|raised|raises|earn|earned|earns|worth|charge|charged|charges"
-            r"|fund|funded|fine|fined|sell|sold|buy|bought|owe|owed|lose|lost|make|made)\b)"
+            r"|fund|funded|fine|fined|sell|sold|buy|bought|owe|owed|lose|lost|make|made|save"
+            r"|saved|saves|saving)\b)"
             r"|\bhow expensive\b|\bwhat (?:did|does|will|would) (?:\S+ ){1,8}?cost\b"
             r"|\bwhat (?:was|is|were|will be) the (?:total )?"
             r"(?:cost|price|bill|fine|salary|budget)\b",

@@ -283,6 +283,10 @@ def test_how_much_or_many_is_no_measure():
     assert measure_asked("How many people died?", "number") == "number"
 
 
+def test_how_much_saved_asks_for_money():
+    assert answer_kind("How much will Meridian save each year from the deal?") == "money"
+
+
 def test_the_words_naming_a_phone_or_address_ask_rather_than_name():
     assert measure_words("what's the measles hotline number") == ["number"]
     assert measure_words("What is the address of the vaccine clinic?") == ["address"]
