@@ -86,7 +86,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|spent|spends|raise|raised|raises|earn|earned|earns|worth|charge|charged|charges"
             r"|fund|funded|fine|fined|sell|sold|buy|bought|owe|owed|lose|lost|make|made|save"
             r"|saved|saves|saving)\b)"
-            r"|\bhow expensive\b|\bwhat (?:did|does|will|would) (?:\S+ ){1,8}?cost\b"
+            r"|\bhow expensive\b"
+            r"|\bwhat (?:did|does|will|would) (?:\S+ ){1,8}?(?:cost|pay|spend|charge)\b"
             r"|\bwhat (?:was|is|were|will be) the (?:total )?"
             r"(?:cost|price|bill|fine|salary|budget)\b",
             re.IGNORECASE,
@@ -237,6 +238,7 @@ _LENGTH = (
 _DURATION = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"
 _SPEED = r"km/h|kph|mph|miles (?:an|per) hour|kilomet(?:er|re)s (?:an|per) hour|knots"
 _MASS = r"kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?|ounces?"
+_HEAT = r"degrees?|°[CF]?"
 
 
 def _measure(units: str) -> re.Pattern[str]:
@@ -252,6 +254,9 @@ _MEASURES = {
     "long": ("span", _measure(f"{_DURATION}|{_LENGTH}")),
     "fast": ("speed", _measure(_SPEED)),
     "heavy": ("mass", _measure(_MASS)),
+    "cold": ("temperature", _measure(_HEAT)),
+    "hot": ("temperature", _measure(_HEAT)),
+    "warm": ("temperature", _measure(_HEAT)),
 }
 MEASURE_KINDS = frozenset(kind for kind, _ in _MEASURES.values())
 _SPANS = {
@@ -319,7 +324,8 @@ def _new_words(sentence: str, question_words: set[str], first: int = 1) -> list[
 # "How far", "how big": the adjective asks for a measure; the answer rarely repeats it
 # ("Its maximum range is 68 kilometers").
 _MEASURE = re.compile(
-    r"\bhow (far|big|large|long|high|tall|fast|often|deep|heavy|wide|small)\b", re.IGNORECASE
+    r"\bhow (far|big|large|long|high|tall|fast|often|deep|heavy|wide|small|cold|hot|warm)\b",
+    re.IGNORECASE,
 )
 
 

@@ -268,6 +268,7 @@ def test_a_time_of_day_is_told_from_a_length_or_a_score():
         ("How long will the mission last?", "span", "It will last 18 months.", "It has 36 parts."),
         ("How fast were the winds?", "speed", "Winds reached 45 km/h.", "45 kilometers away."),
         ("How heavy is the satellite?", "mass", "It weighs 1.3 kilograms.", "It is 10 cm wide."),
+        ("How cold did it get?", "temperature", "It fell to minus 4 degrees.", "It fell 4 days."),
     ],
 )
 def test_how_far_tall_long_fast_heavy_ask_for_a_measure_in_its_units(
@@ -285,6 +286,7 @@ def test_how_much_or_many_is_no_measure():
 
 def test_how_much_saved_asks_for_money():
     assert answer_kind("How much will Meridian save each year from the deal?") == "money"
+    assert answer_kind("What did Harbor City pay for the Plover?") == "money"
 
 
 def test_the_words_naming_a_phone_or_address_ask_rather_than_name():
