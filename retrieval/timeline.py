@@ -40,7 +40,6 @@ AHEAD = re.compile(  # lower case: "May 12" is a day
 )
 WEEKDAY_SAID = re.compile(r"\b(?:on|late|early|last)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
 MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b", re.I)
-GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
 ASKED = re.compile(
     r"^\s*(?:so\s+)?(?:what(?:'s| has| have)?\s+happened\s+(?:with|to|in|on|about)"
     r"|(?:give me |show me )?(?:a |the )?timeline (?:of|for|on))\s+(?P<topic>.+?)\s*\??\s*$",
@@ -130,12 +129,8 @@ def build_timeline(
     if story is not None:
         # A timeline spans the story however long it ran: its names, not when it began.
         story = Story(names=story.names)
-    # A photo gallery shows the story; it is no step of it.
-    kept = [
-        (hit, lead)
-        for hit, lead in found
-        if reading.about(lead, story) and not GALLERY.search(lead.title)
-    ]
+    # The relevance test leaves out photo galleries: they show the story, no step of it.
+    kept = [(hit, lead) for hit, lead in found if reading.about(lead, story)]
     copies = newsbot.store.stories([h.chunk.article_id for h, _ in kept]) if kept else {}
     steps = []
     for hit, lead in kept:

@@ -5,8 +5,9 @@ its headline and opening hold every distinctive word of the topic (or a clear eq
 "died" for "death", "raid" for "search"), it is not a round-up of unrelated items or a
 photo gallery, and it is not about another event of the same kind ("Hurricane Nicole"
 for "Hurricane Ian", "Prince Philip's funeral" for "Queen Elizabeth funeral", a headline
-dated to an earlier year). A topic's first matches teach it its story (`Story`): the names
-they share and when it began, so later articles follow the story rather than the words.
+dated to an earlier year). A year in the topic ("Wimbledon 2022") is a date, not a word to
+find. A topic's first matches teach it its story (`Story`): the names they share and when it
+began, so later articles follow the story rather than the words.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ EQUIVALENTS = """
     killing killed murder
     attack attacked attacks
     launch launches launched liftoff blastoff
-    election elections vote votes voters ballot elected
+    election elections vote votes voters ballot elected race contest runoff primary reelection
     trial jury verdict testimony testified courtroom defamation sentenced convicted
     takeover buy buys buying bought acquire acquisition bid purchase deal
     merger merge deal
@@ -81,14 +82,15 @@ EQUIVALENTS = """
     outbreak outbreaks cases
     joining join joins joined membership accession candidacy
 """
-# A country and the word for its people name the same place ("German court", "Germany").
-DEMONYMS = """
+# Names of one thing: a country and the word for its people ("German court", "Germany"), a
+# party and its nickname ("Tory", "Conservative").
+SAME_NAMES = """
     germany german
     japan japanese
     china chinese
     russia russian
     ukraine ukrainian
-    britain british
+    britain british uk
     france french
     israel israeli
     iran iranian
@@ -106,16 +108,23 @@ DEMONYMS = """
     colombia colombian
     brazil brazilian
     australia australian
+    tory tories conservative conservatives
+    gop republican republicans
 """
 ROUNDUP_TITLE = re.compile(
     r"\bthings (?:you need )?to know\b|\bnews from around\b|\bit'?s \w+day'?s news\b"
     r"|\bthings podcast\b|\bnews (?:round-?up|in brief|briefing)\b|\b(?:morning|daily|evening)"
-    r" briefing\b|\bweek in review\b|\bwhat you missed\b|\btop stories\b|\bheadlines today\b",
+    r" briefing\b|\bweek in review\b|\bwhat you missed\b|\btop stories\b|\bheadlines today\b"
+    # "Abortion: Five states will have ballot measures": several places are the subject (not
+    # "a recall issued in 6 states", one story in several places).
+    r"|(?:^|[:?]\s+)(?:two|three|four|five|six|seven|eight|nine|ten|\d+|these|several)"
+    r" (?:states|countries)\b",
     re.IGNORECASE,
 )
 ROUNDUP_OPENING = re.compile(
     r"\bup to speed on the latest headlines\b|\bon today'?s episode of\b|\bother news today\b"
-    r"|^\W*(?:hello|hi|happy \w+|good (?:morning|afternoon|evening)),? [\w ]{0,30}readers\b",
+    r"|^\W*(?:hello|hi|happy \w+|good (?:morning|afternoon|evening)),? [\w ]{0,30}readers\b"
+    r"|\bit'?s time for the news\b",
     re.IGNORECASE,
 )
 OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|])\s+[^-–—|]{1,40}$")
@@ -133,6 +142,19 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 SINCE_YEAR = re.compile(r"\bsince (?:at least |before )?(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
 GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
 LIST_SPLIT = re.compile(r"[;]|,(?!\d)|\.\s")  # "3,518 counts" is one number, not two items
+CLAUSE_SPLIT = re.compile(r"[,;()]|\s[-–—]\s")
+# A box pointing elsewhere ("Turn to CNN for live coverage") says nothing of the story.
+POINTER = re.compile(r"^\s*turn to \w+ for live coverage\b", re.IGNORECASE)
+# Name particles ("al-Zawahiri", "van Gogh"): the name is the word after them.
+PARTICLES = frozenset(["al", "el", "bin", "ibn", "de", "la", "le", "van", "von", "der", "da", "di"])
+# "Jackson, Mississippi": a state after a town is one name with it, not a list's next item.
+STATE_NAMES = """Alabama, Alaska, Arizona, Arkansas, California, Colorado, Connecticut, Delaware,
+    Florida, Georgia, Hawaii, Idaho, Illinois, Indiana, Iowa, Kansas, Kentucky, Louisiana, Maine,
+    Maryland, Massachusetts, Michigan, Minnesota, Mississippi, Missouri, Montana, Nebraska,
+    Nevada, New Hampshire, New Jersey, New Mexico, New York, North Carolina, North Dakota, Ohio,
+    Oklahoma, Oregon, Pennsylvania, Rhode Island, South Carolina, South Dakota, Tennessee, Texas,
+    Utah, Vermont, Virginia, Washington, West Virginia, Wisconsin, Wyoming, D.C."""
+STATES = frozenset(" ".join(name.split()) for name in STATE_NAMES.split(","))
 
 
 def is_roundup(title: str, opening: str) -> bool:
@@ -141,7 +163,14 @@ def is_roundup(title: str, opening: str) -> bool:
         return True
     # "Ukraine, R. Kelly, long COVID, Queen Elizabeth, hot zip codes ...": a list of items.
     title = OUTLET_SUFFIX.sub("", title).rstrip(". …")
-    items = [p.strip() for p in LIST_SPLIT.split(title.split(":")[0]) if p.strip()]
+    parts = [p.strip() for p in LIST_SPLIT.split(title.split(":")[0])]
+    items: list[str] = []
+    for i, part in enumerate(parts):
+        # Inside the headline, not ending it: "Jackson, Mississippi, water crisis".
+        if part in STATES and items and i < len(parts) - 1:
+            items[-1] += ", " + part
+        elif part:
+            items.append(part)
     short = [p for p in items if len(p.split()) <= 5]
     # Items of a list are names ("Ukraine", "Queen Elizabeth"); a sentence cut by commas
     # ("Yellowstone flooding, damage closes national park, forces ...") is mostly lowercase.
@@ -215,11 +244,14 @@ class Topic:
         self.text = text
         self.terms = terms
         events = [set(terms(line)) for line in EQUIVALENTS.strip().splitlines()]
-        places = [set(terms(line)) for line in DEMONYMS.strip().splitlines()]
-        vague = set(asked) | {t for w in VAGUE for t in terms(w)}
+        places = [set(terms(line)) for line in SAME_NAMES.strip().splitlines()]
+        vague = set(asked) | {t for w in VAGUE | PARTICLES for t in terms(w)}
+        # A year in a topic ("Wimbledon 2022") says when, not a word headlines repeat.
+        self.years = {int(y) for y in YEAR.findall(text)}
+        dates = {t for y in self.years for t in terms(str(y))}
         words: list[frozenset[str]] = []
         for word in dict.fromkeys(terms(text)):
-            if word in vague:
+            if word in vague or word in dates:
                 continue
             same = {word}.union(*(f for f in events + places if word in f))
             words.append(frozenset(same))
@@ -230,21 +262,35 @@ class Topic:
     def said(self, lead: Lead) -> set[str]:
         """The words the headline and opening say of the story they report.
 
-        A sentence of the opening about an earlier event ("when her father died in 1952",
-        "the 70th anniversary of") says nothing of this one, and an event word tied to
-        another name ("the death of Thailand's King") is not this story's event.
+        A clause of the opening about an earlier event ("when her father died in 1952",
+        "the 70th anniversary of") and the rest of its sentence say nothing of this one, while
+        what comes before it may ("Macron will face Le Pen in the election, a rematch of their
+        contest in 2017");
+        an event word tied to another name ("the death of Thailand's King") is not this
+        story's event.
         """
         found = set(self.terms(lead.title))
         year = lead.published.year if lead.published else None
-        for sentence in split_sentences(lead.opening):
-            years = [int(y) for y in YEAR.findall(sentence) if y not in self.text]
-            if EARLIER.search(sentence) or (year and any(y < year for y in years)):
+        for whole in split_sentences(lead.opening):
+            if POINTER.search(whole):
                 continue
+            # What follows a clause about an earlier event goes on about it.
+            kept = []
+            for part in CLAUSE_SPLIT.split(whole):
+                if self.earlier(part, year):
+                    break
+                kept.append(part)
+            sentence = ", ".join(kept)
             words = set(self.terms(sentence))
             if words & self.kinds and self.tied_elsewhere(sentence, self.own):
                 words -= self.kinds
             found |= words
         return found
+
+    def earlier(self, text: str, year: int | None) -> bool:
+        """Whether a clause is about an earlier event: an anniversary, a year before now."""
+        years = [int(y) for y in YEAR.findall(text) if int(y) not in self.years]
+        return bool(EARLIER.search(text)) or bool(year and any(y < year for y in years))
 
     def tied_elsewhere(self, text: str, known: set[str]) -> bool:
         """Whether an event word of the topic's kind is tied to a name the topic lacks."""
@@ -290,24 +336,42 @@ class Topic:
                 # before one does not ("retires OG Internet Explorer").
                 if i + 1 < len(tokens) and token[:1].isupper() and not title_case:
                     near.append(tokens[i + 1])
-                for name in near:
-                    bare = re.sub(r"['’]s$", "", name.strip(".'’‘"))
-                    stems = set(self.terms(bare))
-                    named = bare[:1].isupper() and bare not in TIME_WORDS
-                    if named and stems and not stems & known:
-                        return True
+                # "Sunny Balwani convicted": another person's full name doing the event (a verb,
+                # not a noun: "GOP House race").
+                verb = token.islower() and re.search(r"(?:ed|es)$", token)
+                doer = tokens[i - 2 : i] if i > 1 and verb else []
+                if doer and all(self.unknown_name(t, known) for t in doer):
+                    return True
+                if any(self.unknown_name(name, known) for name in near):
+                    return True
         if EARLIER.search(title):
             return True  # "70 years ago, Queen Elizabeth II took the throne"
         if lead.published:
             dated = SINCE_YEAR.sub("", lead.title)
-            years = [int(y) for y in YEAR.findall(dated) if y not in self.text]
+            years = [int(y) for y in YEAR.findall(dated) if int(y) not in self.years]
             if any(y < lead.published.year for y in years):
+                return True
+            if self.years and not self.in_years(lead):
                 return True
             if story and story.began:
                 began = date.fromisoformat(story.began)
                 if (began - lead.published).days > EARLIER_DAYS:
                     return True
         return False
+
+    def unknown_name(self, token: str, known: set[str]) -> bool:
+        """Whether a headline word is a name (capitalized, no day) the topic and story lack."""
+        bare = re.sub(r"['’]s$", "", token.strip(".'’‘"))
+        stems = set(self.terms(bare))
+        named = bare[:1].isupper() and bare not in TIME_WORDS
+        return bool(named and stems and not stems & known)
+
+    def in_years(self, lead: Lead) -> bool:
+        """Whether an article is of the topic's year: published then, or later naming it."""
+        if lead.published is None or lead.published.year in self.years:
+            return True
+        said = {int(y) for y in YEAR.findall(lead.text)}
+        return any(y in said and y < lead.published.year for y in self.years)
 
     def about(self, lead: Lead, story: Story | None = None) -> bool:
         """Whether the article is news of the topic's story (see the module docstring)."""

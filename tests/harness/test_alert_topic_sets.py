@@ -46,3 +46,14 @@ def test_every_judged_id_is_a_dev_article():
     for path in SETS:
         for topic in rows(path):
             assert set(topic["stories"]) | set(topic.get("rejected", [])) <= known, path.name
+
+
+def test_the_second_fresh_set_shares_no_story_with_the_sets_before_it():
+    second = rows(ROOT / "examples/alert_topics_fresh2.jsonl")
+    assert len(second) >= 12
+    before = [*rows(ROOT / "examples/alert_topics_fresh.jsonl")]
+    before += rows(ROOT / "examples/alert_topics_judged.jsonl")
+    before += rows(ROOT / "examples/alert_topics.jsonl")
+    earlier = {i for t in before for i in t["stories"]}
+    assert not earlier & {i for t in second for i in t["stories"]}
+    assert not {t["topic"].casefold() for t in before} & {t["topic"].casefold() for t in second}

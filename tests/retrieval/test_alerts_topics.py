@@ -140,3 +140,84 @@ def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
             "Police in Idaho arrested 31 members of Patriot Front near a Pride parade.",
         )
     )
+
+
+def test_a_year_in_a_topic_says_when_not_a_word_to_repeat(terms):
+    wimbledon = Topic("Wimbledon 2022", terms)
+    draw = lead("Wimbledon draw: Djokovic to face Kwon", "The champion ...", date(2022, 6, 24))
+    assert wimbledon.about(draw)
+    # Another year's tournament, and another story of the year, are not it.
+    assert not wimbledon.about(lead("Wimbledon draw: Djokovic to face Kwon", "", date(2021, 6, 25)))
+    assert not wimbledon.about(lead("2022 Oscars slap: did Will Smith apologize?", ""))
+    # Published later, it is of the topic's year only when it says so.
+    later = date(2023, 1, 5)
+    assert wimbledon.about(lead("Wimbledon: what the 2022 final meant", "Kyrgios ...", later))
+    assert not wimbledon.about(lead("Wimbledon seeds announced", "The draw ...", later))
+
+
+def test_only_the_clause_about_an_earlier_year_says_nothing(terms):
+    election = Topic("French presidential election", terms)
+    runoff = lead(
+        "French election: Emmanuel Macron to face Marine Le Pen",
+        "Macron will face Le Pen in the second round of the country's presidential election,"
+        " setting up a rematch of their runoff contest in 2017.",
+    )
+    assert election.about(runoff)
+    death = Topic("Queen Elizabeth death", terms)
+    old = lead(
+        "Queen Elizabeth II took the throne", "She became Queen, when her father died in 1952."
+    )
+    assert not death.about(old)
+
+
+def test_the_news_own_words_for_a_party_a_race_and_a_name(terms):
+    race = Topic("Tory leadership race", terms)
+    assert race.about(
+        lead(
+            "Conservative leadership race: who might replace Boris Johnson",
+            "Candidates for the Conservative leadership go through rounds of voting.",
+        )
+    )
+    killed = Topic("Ayman al-Zawahiri killed", terms)
+    assert killed.about(lead("Al-Qaeda leader Ayman al-Zawahiri killed", "A drone killed him."))
+    assert [sorted(family) for family in killed.words][:2] == [["ayman"], ["zawahiri"]]
+
+
+def test_a_state_after_a_town_and_boxes_that_point_elsewhere(terms):
+    assert not is_roundup(
+        "The water crisis in Jackson, Mississippi, has gotten so bad, the city", ""
+    )
+    assert not is_roundup("Jackson, Mississippi, water crisis: Repairs have begun", "")
+    assert is_roundup("Student loans", "It's Wednesday. How's it going? It's time for the news.")
+    launch = Topic("Artemis I launch", terms)
+    box = "Turn to CNN for live coverage of the Artemis I launch. NASA said on Monday ..."
+    assert not launch.about(lead("Artemis I: what the words mean", box))
+    assert is_roundup("FBI search of Trump's Mar-a-Lago, Serena Williams, New Mexico ...", "")
+
+
+def test_another_person_doing_the_event_is_another_story(terms):
+    trial = Topic("Elizabeth Holmes trial", terms)
+    opening = "A jury convicted a Theranos executive of fraud at a trial in San Jose."
+    other = lead("Elizabeth Holmes: Top Theranos executive Sunny Balwani convicted", opening)
+    assert not trial.about(other)
+    assert trial.about(lead("Elizabeth Holmes convicted of fraud", opening))
+    primary = Topic("Liz Cheney primary", terms)
+    race = lead("Liz Cheney loses Wyoming GOP House race", "Cheney lost her primary on Tuesday.")
+    assert primary.about(race)
+
+
+def test_what_follows_an_earlier_year_and_pieces_on_several_places(terms):
+    resignation = Topic("Boris Johnson resignation", terms)
+    report = lead(
+        "Boris Johnson: No one knows what to do about the UK prime minister",
+        "A report into gatherings held at Downing Street in 2020 and 2021, some attended by"
+        " Johnson, was so damning that any other leader might have been expected to resign.",
+    )
+    assert not resignation.about(report)
+    vote = Topic("Kansas abortion vote", terms)
+    assert not vote.about(lead("Abortion: Five states will have ballot measures", "Kansas ..."))
+    assert vote.about(lead("Kansas voters reject abortion amendment", "Kansas voters ..."))
+    recall = Topic("Family Dollar rodent recall", terms)
+    rodents = lead("FDA finds rodents in Family Dollar facility, recall issued in 6 states", "")
+    assert recall.about(rodents)
+    assert not vote.about(lead("What's next? These states could be pivotal for abortion", "Kansas"))
