@@ -335,14 +335,12 @@ def truecase(question: str, passages: Passages) -> str:
         if word in FUNCTION_WORDS or len(word) < 2:
             return word
         forms: dict[str, int] = {}
-        opening: set[str] = set()  # the forms seen only where a sentence begins
         pattern = re.compile(rf"(?<![\w\-‐]){re.escape(word)}(?![\w\-‐])", re.IGNORECASE)
         for text in texts:
             seen: dict[str, int] = {}
             for found in pattern.finditer(text):
                 before = text[: found.start()].rstrip()
                 if not before or before[-1] in ".!?\"“‘'(:\n•*|–—-":
-                    opening.add(found.group())
                     continue  # a sentence's (or a list item's) first word is capitalised
                 if found.group()[:1].isupper() and part_of_other_name(text, found, asked):
                     continue  # "Caldwell Falls" says nothing of "if the deal falls apart"
@@ -350,8 +348,8 @@ def truecase(question: str, passages: Passages) -> str:
             if seen:  # each passage votes once, so that one list of "Total population: …"
                 vote = max(sorted(seen), key=lambda f: seen[f])  # does not outvote the rest
                 forms[vote] = forms.get(vote, 0) + 1
-        if not forms:  # only ever opening a sentence: a name if it is never written lower
-            return min(opening) if len(opening) == 1 and not min(opening).islower() else word
+        if not forms:  # only ever opening a sentence ("Head coach Renata Salgado"): unknown
+            return word
         form = max(sorted(forms), key=lambda f: forms[f])
         return form if forms[form] * 2 > sum(forms.values()) else word
 
