@@ -57,6 +57,26 @@ def with_marker(sentence: str, number: int) -> str:
     return f"{sentence[:at].rstrip()} [{number}]{sentence[at:]}"
 
 
+# "Based on the information provided in the passage, X." says where X comes from, which the
+# citation says; small models open most sentences so. Only X is a claim.
+_PREAMBLE = re.compile(
+    r"^\s*(?:based on|according to|as (?:stated|mentioned|reported) in|from)\s+"
+    r"(?:the\s+)?(?:(?:information|details)\s+)?(?:(?:provided|given)\s+)?(?:in\s+)?"
+    r"(?:the\s+)?(?:passages?|articles?|texts?|context|sources?)\s*(?P<marks>(?:\[\d+\])*)\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def without_preamble(sentence: str) -> str:
+    """Take "Based on the passage," off a sentence; its marker, if any, moves to the end."""
+    found = _PREAMBLE.match(sentence)
+    if found is None or not _WORD.search(sentence[found.end() :]):
+        return sentence
+    rest = sentence[found.end() :]
+    rest = rest[:1].upper() + rest[1:]
+    return tidy(f"{rest} {found['marks']}") if found["marks"] else rest
+
+
 def has_words(text: str) -> bool:
     """Say whether text holds a word outside its markers (or a marker still being written)."""
     return bool(_WORD.search(_MARKER_OR_OPEN.sub(" ", text)))
@@ -139,6 +159,7 @@ class SentenceGate:
         if not has_words(sentence):
             return ""
         self.generated += 1
+        sentence = without_preamble(sentence)
         markers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         cited = [n for n in markers if n]
         if markers and not cited:

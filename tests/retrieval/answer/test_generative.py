@@ -152,6 +152,21 @@ def test_uncited_sentence_a_passage_supports_is_kept_with_its_citation(samples_n
     assert answer.note == "Left out 1 sentence that no article supports."
 
 
+def test_a_sentence_that_opens_by_naming_the_passage_is_judged_on_its_claim(samples_newsbot):
+    question = "Who founded Quillfeather Aeronautics?"
+    hits = samples_newsbot.retrieve(question, as_of=DAY)
+    composer = GenerativeComposer(
+        fake_model(
+            "Based on the information provided in the passage, Ottoline Brackenridge "
+            "founded Quillfeather Aeronautics. According to the passages, it flies to the Moon."
+        ),
+        samples_newsbot.extractive,
+    )
+    answer = composer.compose(question, hits, as_of=DAY)
+    assert answer.text == "Ottoline Brackenridge founded Quillfeather Aeronautics [1]."
+    assert answer.note == "Left out 1 sentence that no article supports."
+
+
 def test_model_saying_the_passages_do_not_answer_refuses(samples_newsbot):
     question = "What is the price of Bitcoin today?"
     hits = samples_newsbot.retrieve(question, as_of=DAY)
