@@ -11,7 +11,6 @@ from newsbot.retrieval.answer.params import ComposeParams
 from newsbot.retrieval.answer.quotes import Candidate
 from newsbot.retrieval.question.answer_kinds import (
     AGE_OF_NAMED,
-    MEASURE_KINDS,
     QUESTION_WORDS,
     WORD,
     age_asked,
@@ -20,10 +19,9 @@ from newsbot.retrieval.question.answer_kinds import (
     asks_when,
     gives_hour,
     holds_kind,
-    measure_asked,
-    measure_words,
     role_words,
 )
+from newsbot.retrieval.question.measures import MEASURE_KINDS, measure_asked, measure_words
 from newsbot.retrieval.search.hybrid import Hit
 
 Terms = Callable[[str], list[str]]
@@ -160,7 +158,7 @@ class SentenceScorer:
 
     def measure_terms(self, question: str) -> set[str]:
         """The terms of the "how far / how big" adjectives, which ask rather than name."""
-        return set(self.terms(" ".join(measure_words(question))))
+        return set(self.terms(" ".join(measure_words(question, answer_kind(question)))))
 
     @staticmethod
     def gives_moment(row: _Sentence, asked: _Asked) -> bool:

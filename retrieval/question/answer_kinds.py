@@ -11,6 +11,7 @@ from newsbot.core.calendar import (
     WEEKDAY_WORDS,
 )
 from newsbot.retrieval.question.chat import FUNCTION_WORDS
+from newsbot.retrieval.question.measures import MEASURE_SPANS
 
 WORD = re.compile(r"[\w'’.-]+")
 # How a question is asked, not what it is about: never evidence of a topic.
@@ -229,42 +230,12 @@ _MONEY = re.compile(
     r"|rupees|francs|pesos|USD|EUR|GBP)\b",
     re.IGNORECASE,
 )
-# A measure as news writes it, for "how far / how tall / how fast / how heavy / how long".
-_FIGURE = r"\b\d[\d,.]*(?:\s?(?:thousand|million|billion))?[\s-]?"
-_LENGTH = (
-    r"kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?|m|centimet(?:er|re)s?|cm|feet|foot|ft"
-    r"|inches|yards?|nautical miles?|light[- ]years?"
-)
-_DURATION = r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"
-_SPEED = r"km/h|kph|mph|miles (?:an|per) hour|kilomet(?:er|re)s (?:an|per) hour|knots"
-_MASS = r"kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?|ounces?"
-_HEAT = r"degrees?|°[CF]?"
-
-
-def _measure(units: str) -> re.Pattern[str]:
-    return re.compile(rf"{_FIGURE}(?:{units})(?![\w/])", re.IGNORECASE)
-
-
-_MEASURES = {
-    "far": ("distance", _measure(_LENGTH)),
-    "tall": ("length", _measure(_LENGTH)),
-    "high": ("length", _measure(_LENGTH)),
-    "deep": ("length", _measure(_LENGTH)),
-    "wide": ("length", _measure(_LENGTH)),
-    "long": ("span", _measure(f"{_DURATION}|{_LENGTH}")),
-    "fast": ("speed", _measure(_SPEED)),
-    "heavy": ("mass", _measure(_MASS)),
-    "cold": ("temperature", _measure(_HEAT)),
-    "hot": ("temperature", _measure(_HEAT)),
-    "warm": ("temperature", _measure(_HEAT)),
-}
-MEASURE_KINDS = frozenset(kind for kind, _ in _MEASURES.values())
 _SPANS = {
     "age": _AGE,
     "phone": _PHONE,
     "address": _ADDRESS,
     "money": _MONEY,
-    **{kind: pattern for kind, pattern in _MEASURES.values()},
+    **MEASURE_SPANS,
 }
 # "When" with one of these asks for a day or a year, which a time of day does not give.
 _CALENDAR_ASKS = frozenset(("year", "date", "day", "month", "decade", "season", "week"))
@@ -319,26 +290,6 @@ def _new_words(sentence: str, question_words: set[str], first: int = 1) -> list[
     """Words of a sentence, from its `first` on, that the question does not contain."""
     words = WORD.findall(sentence)[first:]
     return [w for w in words if w.lower().strip(".'’") not in question_words]
-
-
-# "How far", "how big": the adjective asks for a measure; the answer rarely repeats it
-# ("Its maximum range is 68 kilometers").
-_MEASURE = re.compile(
-    r"\bhow (far|big|large|long|high|tall|fast|often|deep|heavy|wide|small|cold|hot|warm)\b",
-    re.IGNORECASE,
-)
-
-
-# "What's the hotline number?": words naming the kind asked, which its answer need not say.
-_KIND_NAMES = re.compile(r"\b(?:(?:tele)?phone|numbers?|address(?:es)?)\b", re.IGNORECASE)
-
-
-def measure_words(question: str) -> list[str]:
-    """The words that ask rather than name: "how far / how big", a phone number, an address."""
-    asked = [m[1] for m in _MEASURE.finditer(question)]
-    if answer_kind(question) in ("phone", "address"):
-        asked += _KIND_NAMES.findall(question)
-    return asked
 
 
 def anchor_words(question: str) -> list[str]:
@@ -425,14 +376,6 @@ def age_asked(question: str, wanted: str | None) -> str | None:
     """Narrow an age question that names someone in full to that person's age."""
     if wanted == "age" and _FULL_NAME.search(question.strip()):
         return AGE_OF_NAMED
-    return wanted
-
-
-def measure_asked(question: str, wanted: str | None) -> str | None:
-    """Narrow "how far / tall / fast / heavy / long" to the measure asked ("distance")."""
-    asked = [m.lower() for m in measure_words(question) if m.lower() in _MEASURES]
-    if wanted == "number" and len(asked) == 1:
-        return _MEASURES[asked[0]][0]
     return wanted
 
 
