@@ -151,11 +151,17 @@ def with_note(answer: Answer, note: str) -> Answer:
     return replace(answer, note=f"{note} {answer.note}" if answer.note else note)
 
 
-class GenerativeComposer:
-    """Write the answer with a chat model, check its citations, fall back to extractive."""
+class ModelComposer:
+    """A composer that asks a chat model, with the extractive composer to fall back on.
+
+    A subclass says what the model is told (`system`) and streams its events (`stream`); the
+    answer is the Final event that stream ends with.
+    """
+
+    system = SYSTEM
 
     def __init__(self, model: BaseChatModel, fallback: ExtractiveComposer, timeout: float = 60.0):
-        self.chain = build_chain(model)
+        self.chain = build_chain(model, self.system)
         self.fallback = fallback
         self.timeout = timeout
 
@@ -168,6 +174,20 @@ class GenerativeComposer:
     ) -> Answer:
         """Answer from the hits through the model; the checked answer only."""
         return final_of(self.stream(question, hits, history, as_of)).answer
+
+    def stream(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        history: Sequence[Turn] = (),
+        as_of: date | None = None,
+    ) -> Iterator[Event]:
+        """Yield what may be shown as it stands, then the Final answer."""
+        raise NotImplementedError
+
+
+class GenerativeComposer(ModelComposer):
+    """Write the answer with a chat model, check its citations, fall back to extractive."""
 
     def stream(
         self,

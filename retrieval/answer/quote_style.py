@@ -13,28 +13,22 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.citations import MARKER, NOT_ANSWERED
 from newsbot.retrieval.answer.claim_check import STOPWORDS, stems
-from newsbot.retrieval.answer.extractive import ExtractiveComposer
 from newsbot.retrieval.answer.generative import (
     Event,
     Final,
+    ModelComposer,
     Request,
-    build_chain,
     describe_failure,
-    final_of,
     with_note,
 )
 from newsbot.retrieval.answer.quotes import citation_for
 from newsbot.retrieval.answer.sentence_gate import passage_texts, with_marker
 from newsbot.retrieval.search.hybrid import Hit
-
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 
@@ -130,23 +124,10 @@ def quoted(found: Found) -> str:
     return f"{found.answer} — {sentence}"
 
 
-class QuoteComposer:
+class QuoteComposer(ModelComposer):
     """Ask the model for the short answer only; quote the article sentence that holds it."""
 
-    def __init__(self, model: BaseChatModel, fallback: ExtractiveComposer, timeout: float = 60.0):
-        self.chain = build_chain(model, QUOTE_SYSTEM)
-        self.fallback = fallback
-        self.timeout = timeout
-
-    def compose(
-        self,
-        question: str,
-        hits: Sequence[Hit],
-        history: Sequence[Turn] = (),
-        as_of: date | None = None,
-    ) -> Answer:
-        """Answer from the hits with the article's own sentence."""
-        return final_of(self.stream(question, hits, history, as_of)).answer
+    system = QUOTE_SYSTEM
 
     def stream(
         self,
