@@ -89,10 +89,12 @@ class SentenceScorer:
         question's own words say what it wants to know. Nothing `said` (the question as
         asked, dates included) is new, so none of it is the kind of thing asked for.
         """
-        own_terms = set(self.terms(question)) - self.question_terms - self.measure_terms(question)
+        asked_kind = answer_kind(question)
+        asking = self.measure_terms(question, asked_kind)
+        own_terms = set(self.terms(question)) - self.question_terms - asking
         topic_terms = set(self.terms(topic)) - self.question_terms - own_terms
         q_terms = own_terms | topic_terms
-        wanted = wanted or answer_kind(question)
+        wanted = wanted or asked_kind
         q_words = {w.lower() for w in WORD.findall(f"{topic} {question} {said}")}
         rows = self.sentences(hits)
         n = len(rows) or 1
@@ -156,9 +158,9 @@ class SentenceScorer:
         is_title = row.text == row.chunk.title
         return Candidate(row.text, rank, row.chunk, score, overlap, headline, bool(kind), is_title)
 
-    def measure_terms(self, question: str) -> set[str]:
+    def measure_terms(self, question: str, kind: str | None) -> set[str]:
         """The terms of the "how far / how big" adjectives, which ask rather than name."""
-        return set(self.terms(" ".join(measure_words(question, answer_kind(question)))))
+        return set(self.terms(" ".join(measure_words(question, kind))))
 
     @staticmethod
     def gives_moment(row: _Sentence, asked: _Asked) -> bool:
