@@ -1,107 +1,37 @@
-"""Score the bot on dated news questions: retrieval ranks, answers found, refusals, latency."""
+"""Score the bot on dated news questions: retrieval ranks, answers found, refusals, latency.
+
+Reading questions.jsonl (and its noisy copies), asking each question as of its day, the report
+by turn and by noise kind, and the outputs (report.json, answers.jsonl, chart.png, the table).
+The records are in `eval_records`, the metrics in `eval_metrics`, the chart in `eval_chart`.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import string
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Answer, Turn
-from newsbot.harness.stats import percentile
-from newsbot.retrieval.answer.params import MAX_BODY_WORDS
+from newsbot.harness.eval_chart import draw_chart
+from newsbot.harness.eval_metrics import (
+    answer_found,
+    answer_found_early,
+    answer_found_words,
+    normalize,
+    summarize,
+)
+from newsbot.harness.eval_records import EvalQuestion, Responder, Row
 from newsbot.retrieval.answer.quotes import strip_markers
-from newsbot.retrieval.search.hybrid import Hit
 
 log = logging.getLogger(__name__)
 
 DEPTH = 10
-# "Answer first": the gold answer within this many words of the body's start.
-EARLY_WORDS = 25
-REQUIRED_KEYS = {
-    "n_questions",
-    "n_with_gold",
-    "hit_at_1",
-    "hit_at_5",
-    "hit_at_10",
-    "mrr_at_10",
-    "answer_found",
-    "answer_found_first_25_words",
-    "answer_exact",
-    "refusal_rate",
-    "latency_p50_ms",
-    "latency_p95_ms",
-}
-# Published figures for the RealTimeQA dev questions (../shared/data/README.md).
-REFERENCE = {
-    "Google search ranking": {
-        "hit_at_1": 0.489,
-        "hit_at_5": 0.595,
-        "hit_at_10": 0.611,
-        "mrr_at_10": 0.536,
-    },
-    "GPT-3 + Google search": {"answer_found": 0.441, "answer_exact": 0.378},
-}
-
-
-class Responder(Protocol):
-    """What the harness needs of the bot: an answer and the ranked hits behind it."""
-
-    def respond(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        as_of: date | None = None,
-        depth: int | None = None,
-    ) -> tuple[Answer, list[Hit]]: ...
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    """One question of a questions.jsonl file; answer and gold_urls may be absent."""
-
-    id: str
-    question: str
-    asked_on: date | None
-    answer: str | None = None
-    gold_urls: tuple[str, ...] = ()
-    conversation: str | None = None
-    turn: int | None = None
-    noise: str | None = None
-
-
-@dataclass
-class Row:
-    """What the bot did with one question, as written to answers.jsonl."""
-
-    id: str
-    question: str
-    as_of: str | None
-    text: str
-    refused: bool
-    citations: list[dict[str, Any]]
-    retrieved_urls: list[str]
-    gold_answer: str | None = None
-    gold_urls: list[str] = field(default_factory=list)
-    gold_rank: int | None = None
-    gold_cited: bool = False
-    found: bool = False
-    found_words: bool = False
-    found_early: bool = False
-    exact: bool = False
-    body_words: int = 0
-    latency_ms: float = 0.0
-    conversation: str | None = None
-    turn: int | None = None
-    noise: str | None = None
 
 
 def read_rows(path: str | Path) -> list[dict[str, Any]]:
@@ -179,43 +109,6 @@ def with_noise(rows: Sequence[dict[str, Any]], kinds: Sequence[str]) -> list[dic
     return out
 
 
-def normalize(text: str) -> str:
-    """Lower case, drop punctuation and a/an/the, fold whitespace (SQuAD style)."""
-    text = "".join(
-        " " if unicodedata.category(ch).startswith("Z") else ch
-        for ch in text.lower()
-        if not unicodedata.category(ch).startswith("P") and ch not in string.punctuation
-    )
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def answer_found(gold: str, body: str, max_words: int = MAX_BODY_WORDS) -> bool:
-    """Say whether the normalized gold answer is contained in a body of at most max_words."""
-    if len(body.split()) > max_words:
-        return False
-    needle = normalize(gold)
-    return bool(needle) and needle in normalize(body)
-
-
-def answer_found_early(
-    gold: str, body: str, first: int = EARLY_WORDS, max_words: int = MAX_BODY_WORDS
-) -> bool:
-    """Say whether the gold answer lies within the body's first words: what a reader sees first."""
-    if len(body.split()) > max_words:
-        return False
-    needle = normalize(gold)
-    return bool(needle) and needle in normalize(" ".join(body.split()[:first]))
-
-
-def answer_found_words(gold: str, body: str, max_words: int = MAX_BODY_WORDS) -> bool:
-    """The stricter reading: the gold answer occurs as whole words ("6" is not in "2016")."""
-    if len(body.split()) > max_words:
-        return False
-    needle = normalize(gold)
-    return bool(needle) and f" {needle} " in f" {normalize(body)} "
-
-
 def aliases_from_skips(skips: Iterable[str]) -> dict[str, str]:
     """Map each article skipped as a duplicate ("URL: duplicate of URL") to the copy kept."""
     aliases = {}
@@ -282,45 +175,6 @@ def _ask(
         noise=q.noise,
     )
     return row, answer
-
-
-def _mean(values: Iterable[float]) -> float | None:
-    values = list(values)
-    return round(sum(values) / len(values), 4) if values else None
-
-
-def _latency(values: Sequence[float], q: float) -> float | None:
-    return round(percentile(values, q), 1) if values else None
-
-
-def summarize(rows: Sequence[Row]) -> dict[str, Any]:
-    """Aggregate per-question rows into the report's figures."""
-    gold = [r for r in rows if r.gold_urls]
-    answered = [r for r in rows if r.gold_answer]
-    no_gold = [r for r in rows if not r.gold_urls]
-    latencies = [r.latency_ms for r in rows]
-    return {
-        "n_questions": len(rows),
-        "n_with_gold": len(gold),
-        "n_with_answer": len(answered),
-        "hit_at_1": _mean(r.gold_rank is not None and r.gold_rank <= 1 for r in gold),
-        "hit_at_5": _mean(r.gold_rank is not None and r.gold_rank <= 5 for r in gold),
-        "hit_at_10": _mean(r.gold_rank is not None and r.gold_rank <= 10 for r in gold),
-        "mrr_at_10": _mean(1 / r.gold_rank if r.gold_rank else 0.0 for r in gold),
-        "gold_cited": _mean(r.gold_cited for r in gold),
-        "answer_found": _mean(r.found for r in answered),
-        "answer_found_first_25_words": _mean(r.found_early for r in answered),
-        "answer_found_with_gold": _mean(r.found for r in gold if r.gold_answer),
-        "answer_found_whole_words": _mean(r.found_words for r in answered),
-        "answer_exact": _mean(r.exact for r in answered),
-        "refusal_rate": _mean(r.refused for r in rows),
-        "refusal_rate_with_gold": _mean(r.refused for r in gold),
-        "refusal_rate_without_gold": _mean(r.refused for r in no_gold),
-        "body_words_mean": _mean(r.body_words for r in rows if not r.refused),
-        "body_words_max": max((r.body_words for r in rows), default=0),
-        "latency_p50_ms": _latency(latencies, 50),
-        "latency_p95_ms": _latency(latencies, 95),
-    }
 
 
 def report_for(rows: Sequence[Row]) -> dict[str, Any]:
@@ -405,44 +259,6 @@ def write_outputs(out: Path, report: dict[str, Any], rows: Sequence[Row]) -> dic
             handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
     draw_chart(report, paths["chart"])
     return paths
-
-
-def draw_chart(report: dict[str, Any], path: Path) -> None:
-    """Bar chart of hit@k and answers found, beside the published reference figures."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    metrics = ["hit_at_1", "hit_at_5", "hit_at_10", "mrr_at_10", "answer_found"]
-    labels = ["hit@1", "hit@5", "hit@10", "MRR@10", "answer found"]
-    series = {"newsbot": report, **REFERENCE}
-    width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    for i, (name, values) in enumerate(series.items()):
-        xs = [m + (i - (len(series) - 1) / 2) * width for m in range(len(metrics))]
-        ys = [values.get(key) or 0.0 for key in metrics]
-        bars = ax.bar(xs, ys, width, label=name)
-        for bar, key in zip(bars, metrics, strict=True):
-            if values.get(key) is not None:
-                ax.annotate(
-                    f"{values[key]:.2f}",
-                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                )
-    ax.set_xticks(range(len(metrics)), labels)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("fraction of questions")
-    ax.set_title(
-        f"newsbot on {report['n_questions']} questions ({report['n_with_gold']} with gold); "
-        "references: RealTimeQA dev"
-    )
-    ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 # The columns of the per-turn and per-noise tables printed under the main one, with headers.

@@ -10,7 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsbot.harness.evaluation import EvalQuestion, Responder, Row, run_questions, summarize
+from newsbot.harness.eval_metrics import summarize
+from newsbot.harness.eval_records import EvalQuestion, Responder, Row
+from newsbot.harness.evaluation import run_questions
 from newsbot.harness.noise import KINDS, noisy_copies
 
 # The figures a noise kind is judged by; the rest of summarize() stays in the JSON.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.harness.bench_live import LiveConfig, markdown, run_live, synthetic_articles
+from newsbot.harness.bench_live import LiveConfig, markdown, run_live
+from newsbot.harness.bench_live_corpus import synthetic_articles
 
 
 def test_synthetic_articles_fill_the_size_with_stored_metadata():

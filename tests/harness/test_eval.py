@@ -12,20 +12,16 @@ import pytest
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Answer, Citation, Turn
-from newsbot.harness.evaluation import (
+from newsbot.harness.eval_metrics import (
     REQUIRED_KEYS,
-    EvalQuestion,
-    Row,
     answer_found,
     answer_found_early,
     answer_found_words,
-    format_table,
-    full_report,
-    load_questions,
     normalize,
-    run_questions,
     summarize,
 )
+from newsbot.harness.eval_records import EvalQuestion, Row
+from newsbot.harness.evaluation import format_table, full_report, load_questions, run_questions
 from tests.support.stores import SHARED
 
 

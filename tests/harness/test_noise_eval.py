@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from newsbot.core.types import Answer
-from newsbot.harness.evaluation import EvalQuestion
+from newsbot.harness.eval_records import EvalQuestion
 from newsbot.harness.noise_eval import format_report, noise_report, noisy_questions
 
 
