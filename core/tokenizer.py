@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Protocol
 
 
@@ -22,8 +23,19 @@ def _stemmer() -> WordStemmer | None:
         return None
 
 
+def without_accents(word: str) -> str:
+    """The word as people type it on a plain keyboard: "Beyoncé" is "Beyonce"."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 class Tokenizer:
     """bm25s's English tokenization (words of 2+ characters, stopwords out, stemmed), cached.
+
+    Accents are dropped before stemming, so a name typed without them finds the articles that
+    print them (and the other way round).
 
     The composer tokenizes every candidate sentence, so this runs thousands of times per
     answer: the stem of each distinct word is computed once per process.
@@ -42,10 +54,12 @@ class Tokenizer:
         words = [w for w in self.WORDS.findall(text.lower()) if w not in self.stopwords]
         new = [w for w in set(words) if w not in self._stems]
         if new:
-            stems = self.stemmer.stemWords(new) if self.stemmer else new
+            plain = [without_accents(w) for w in new]
+            stems = self.stemmer.stemWords(plain) if self.stemmer else plain
             self._stems.update(zip(new, stems, strict=True))
         return [self._stems[w] for w in words]
 
     def stem_words(self, words: list[str]) -> list[str]:
         """Stem words as the index does, without caching (for one-off candidate spellings)."""
-        return self.stemmer.stemWords(words) if self.stemmer else list(words)
+        plain = [without_accents(w) for w in words]
+        return self.stemmer.stemWords(plain) if self.stemmer else plain

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 FOLDER = "keyword"
-FORMAT = 1  # of the schema below; a folder of another format must be rebuilt
+FORMAT = 2  # of the schema below and its terms; a folder of another format must be rebuilt
 FORMAT_FILE = "newsbot.format"
 
 

@@ -195,3 +195,14 @@ def test_a_refreshed_index_hands_out_a_new_commit_only_after_refresh_and_warmed(
     second = reader.view()
     assert second is not first and second.cursor == 2
     assert "ferri" in second._df and second.articles == 2  # counted before questions come
+
+
+def test_a_name_typed_without_its_accents_finds_the_article_that_prints_them(folder):
+    album = article("album", date(2022, 7, 21), "Beyoncé releases Renaissance, her new album.")
+    cafe = article("cafe", date(2022, 7, 22), "The cafe on Main Street closed.")
+    rebuild(folder, [*album, *cafe], TERMS, cursor=1)
+    view = KeywordIndex(folder, TERMS).view()
+    assert ids(view.search("beyonce album", 5)) == ["album:0"]
+    assert ids(view.search("Café", 5)) == ["cafe:0"]
+    assert TERMS("Beyoncé naïve") == TERMS("Beyonce naive")
+    assert TERMS("Ærø") == ["ærø"]  # letters with no accent to drop stay as they are
