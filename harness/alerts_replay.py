@@ -8,6 +8,11 @@ today; the rule "old" is the one before issue 25 (half the topic's words in the 
 and opening), kept here as the baseline. Scored against a judge's lists of row ids
 (`stories`; a set's `rejected` lists, the candidates its judge read and turned down, are
 kept for audit and not read here).
+
+A follower follows a topic on a day, and alerts come from what is published after it;
+`followed_on` says that day. Days before it are the store's archive, never offered, and a
+judged story published before it could never alert, so it is not counted. Without it every
+topic is followed before the store's first day, years before the stories a judge means.
 """
 
 from __future__ import annotations
@@ -123,6 +128,7 @@ def replay(
     min_batch: int = 5,
     most: int = 5,
     log: Callable[[str], None] = print,
+    followed_on: date | None = None,
 ) -> dict[str, Any]:
     """Replay every day's stories through the alert rule on a copy of a built store; score."""
     if data_dir.exists() and any(data_dir.iterdir()):
@@ -136,6 +142,14 @@ def replay(
     rows = read_jsonl(articles_path)
     topics = [str(t["topic"]) for t in read_jsonl(topics_path)]
     story_of_url, firsts = stored_stories(newsbot.store)
+    archive = set()
+    if followed_on is not None:
+        archive = {
+            r["id"] for r in rows if (r.get("published_at") or "9") < followed_on.isoformat()
+        }
+        firsts = {
+            a: c for a, c in firsts.items() if not c.published_at or c.published_at >= followed_on
+        }
     story_of_row = {r["id"]: story_of_url.get(r["url"], r["id"]) for r in rows}
     row_of_story = {s: r for r, s in reversed(list(story_of_row.items()))}
     rule_of = {"new": match, "old": old_match}[rule]
@@ -161,7 +175,9 @@ def replay(
         if n % 50 == 0:
             log(f"alerts-replay: pass {n} ({day}), {sum(map(len, alerted.values()))} alerts")
     judged = {
-        str(t["topic"]): {row_of_story.get(story_of_row.get(s, s), s) for s in t["stories"]}
+        str(t["topic"]): {
+            row_of_story.get(story_of_row.get(s, s), s) for s in t["stories"] if s not in archive
+        }
         for t in read_jsonl(topics_path)
     }
     as_rows = {t: [row_of_story.get(s, s) for s in got] for t, got in alerted.items()}
@@ -173,6 +189,8 @@ def replay(
         topics_file=str(topics_path),
         min_batch=min_batch,
         alerts_per_topic=most,
+        followed_on=followed_on.isoformat() if followed_on else None,
+        judged_in_archive=sum(s in archive for t in read_jsonl(topics_path) for s in t["stories"]),
         passes=len(passes),
         seconds=round(time.perf_counter() - started, 1),
         alert_pass_seconds_mean=round(sum(passes) / max(len(passes), 1), 3),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any
 
 EXIT_OK = 0
@@ -77,6 +78,12 @@ def add_alerts_eval_parser(commands: Any) -> None:
     evaluate.add_argument(
         "--rule", choices=["new", "old"], default="new", help="with --replay: the alert rule"
     )
+    evaluate.add_argument(
+        "--followed-on",
+        metavar="YYYY-MM-DD",
+        type=date.fromisoformat,
+        help="with --replay: the day every topic is followed; earlier days are the archive",
+    )
     evaluate.set_defaults(run=run_alerts_eval)
 
 
@@ -99,6 +106,7 @@ def run_alerts_eval(args: argparse.Namespace) -> int:
             min_batch=args.min_batch,
             most=BotSettings().alerts_per_topic,
             log=log,
+            followed_on=args.followed_on,
         )
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -68,6 +68,25 @@ def test_replay_scores_the_new_rule_and_the_old(built):
         replay(folder / "store", articles, topics, folder / "new")
 
 
+def test_a_replay_followed_on_a_day_offers_only_what_is_published_from_it(built):
+    from datetime import date
+
+    folder, articles, topics = built
+    later = replay(
+        folder / "store",
+        articles,
+        topics,
+        folder / "later",
+        min_batch=1,
+        followed_on=date(2025, 1, 1),
+    )
+    ferries = later["topics"]["Harbor City ferries"]
+    # The 2024 launch was in the store before the follow: never new, so not counted either.
+    assert (ferries["judged"], ferries["right"], ferries["false_alerts"]) == (2, 1, [])
+    assert later["topics"]["Millbrook budget vote"]["judged"] == 0
+    assert (later["followed_on"], later["judged_in_archive"]) == ("2025-01-01", 2)
+
+
 def test_timeline_eval_scores_precision_recall_order_and_time(built):
     folder, articles, topics = built
     report = run_timeline_eval(folder / "store", articles, topics, folder / "timeline")
