@@ -35,13 +35,15 @@ class Tokenizer:
     """bm25s's English tokenization (words of 2+ characters, stopwords out, stemmed), cached.
 
     Accents are dropped before stemming, so a name typed without them finds the articles that
-    print them (and the other way round).
+    print them (and the other way round); initials with dots are a word ("U.S." is "US").
 
     The composer tokenizes every candidate sentence, so this runs thousands of times per
     answer: the stem of each distinct word is computed once per process.
     """
 
     WORDS = re.compile(r"(?u)\b\w\w+\b")
+    # "U.S.", "U.K.", "D.C.": letters with dots are one word ("US"), not single letters dropped.
+    INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
     def __init__(self) -> None:
         from bm25s.stopwords import STOPWORDS_EN
@@ -51,6 +53,8 @@ class Tokenizer:
         self._stems: dict[str, str] = {}
 
     def __call__(self, text: str) -> list[str]:
+        if "." in text:
+            text = self.INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
         words = [w for w in self.WORDS.findall(text.lower()) if w not in self.stopwords]
         new = [w for w in set(words) if w not in self._stems]
         if new:

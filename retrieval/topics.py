@@ -141,7 +141,10 @@ YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # "first title since 2001" measures from an earlier year; the headline is about now.
 SINCE_YEAR = re.compile(r"\bsince (?:at least |before )?(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
 GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
-LIST_SPLIT = re.compile(r"[;]|,(?!\d)|\.\s")  # "3,518 counts" is one number, not two items
+# "3,518 counts" is one number, not two items; "Ruud vs. Alcaraz", "R. Kelly" are one item.
+LIST_SPLIT = re.compile(
+    r"[;]|,(?!\d)|(?<!\bvs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])\.\s"
+)
 CLAUSE_SPLIT = re.compile(r"[,;()]|\s[-–—]\s")
 # A box pointing elsewhere ("Turn to CNN for live coverage") says nothing of the story.
 POINTER = re.compile(r"^\s*turn to \w+ for live coverage\b", re.IGNORECASE)

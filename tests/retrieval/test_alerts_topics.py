@@ -29,6 +29,10 @@ def test_round_ups_and_newsletters_are_never_about_a_topic(terms):
     assert not is_roundup("Queen Elizabeth II dies at 96: A timeline of her life, royal reign", "")
     assert not is_roundup("Serena Williams, other stars improve women's sports - CNN", "")
     assert ian.about(lead("Hurricane Ian makes landfall in Florida"))
+    # Two names a match or a title joins are one item, not a list.
+    final = "2022 US Open men's final, Casper Ruud vs. Carlos Alcaraz: Time ..."
+    assert not is_roundup(final, "")
+    assert Topic("Carlos Alcaraz US Open", terms).about(lead(final))
 
 
 def test_every_distinctive_word_or_an_equivalent_must_be_said(terms):
@@ -39,6 +43,9 @@ def test_every_distinctive_word_or_an_equivalent_must_be_said(terms):
     )
     death = Topic("Queen Elizabeth's death", terms)
     assert death.about(lead("Queen Elizabeth II dies at 96", "She died Thursday at Balmoral."))
+    # "U.S." says "US" ("Carlos Alcaraz US Open").
+    title = "Carlos Alcaraz wins his first Grand Slam title with U.S. Open victory"
+    assert Topic("Carlos Alcaraz US Open", terms).about(lead(title))
     # The headline must name the topic at all: the event said only in the opening is backdrop.
     assert not death.about(lead("King Charles III's reign begins", "Queen Elizabeth II died."))
 

@@ -206,3 +206,10 @@ def test_a_name_typed_without_its_accents_finds_the_article_that_prints_them(fol
     assert ids(view.search("Café", 5)) == ["cafe:0"]
     assert TERMS("Beyoncé naïve") == TERMS("Beyonce naive")
     assert TERMS("Ærø") == ["ærø"]  # letters with no accent to drop stay as they are
+
+
+def test_initials_with_dots_are_one_word(folder):
+    final = article("final", date(2022, 9, 11), "Carlos Alcaraz wins the U.S. Open title.")
+    rebuild(folder, final, TERMS, cursor=1)
+    assert ids(KeywordIndex(folder, TERMS).view().search("Alcaraz US Open", 5)) == ["final:0"]
+    assert TERMS("U.S. Open in Washington, D.C.") == TERMS("US Open in Washington, DC")
