@@ -54,7 +54,7 @@ EQUIVALENTS = """
     assassination assassinated shot killed
     killing killed murder
     attack attacked attacks
-    launch launches launched liftoff blastoff
+    launch launches launched liftoff blastoff unveil unveils unveiled debut debuts
     election elections vote votes voters ballot elected race contest runoff primary reelection
     trial jury verdict testimony testified courtroom defamation sentenced convicted
     takeover buy buys buying bought acquire acquisition bid purchase deal
@@ -83,7 +83,7 @@ EQUIVALENTS = """
     joining join joins joined membership accession candidacy
 """
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
-# party and its nickname ("Tory", "Conservative").
+# party and its nickname ("Tory", "Conservative"), the everyday word and the news's ("kids").
 SAME_NAMES = """
     germany german
     japan japanese
@@ -110,6 +110,7 @@ SAME_NAMES = """
     australia australian
     tory tories conservative conservatives
     gop republican republicans
+    kids kid children child
 """
 ROUNDUP_TITLE = re.compile(
     r"\bthings (?:you need )?to know\b|\bnews from around\b|\bit'?s \w+day'?s news\b"
@@ -140,7 +141,11 @@ DATELINE = re.compile(
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # "first title since 2001" measures from an earlier year; the headline is about now.
 SINCE_YEAR = re.compile(r"\bsince (?:at least |before )?(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
-GALLERY = re.compile(r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]", re.I)
+GALLERY = re.compile(
+    r"^\s*(?:photos?|pictures|in pictures|gallery)\b[^:|]{0,20}[:|]|\bin pictures\b"
+    r"|\b(?:see|stunning|amazing|best|striking) (?:the )?(?:photos|pictures|images)\b",
+    re.I,
+)
 # "3,518 counts" is one number, not two items; "Ruud vs. Alcaraz", "R. Kelly" are one item.
 LIST_SPLIT = re.compile(
     r"[;]|,(?!\d)|(?<!\bvs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])\.\s"

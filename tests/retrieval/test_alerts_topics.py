@@ -127,6 +127,13 @@ def test_the_event_word_alone_in_the_headline_names_another_story(terms):
 def test_galleries_anniversaries_and_since_a_year(terms):
     abe = Topic("Shinzo Abe assassination", terms)
     assert not abe.about(lead("Photos: Shinzo Abe assassination", "Abe was assassinated."))
+    volcano = Topic("Sakurajima volcano eruption", terms)
+    opening = "Ash spewed from Sakurajima volcano, which erupted on Sunday."
+    assert volcano.about(lead("Japan volcano eruption: Sakurajima spews ash", opening))
+    assert not volcano.about(lead("Japan volcano eruption: See photos of Sakurajima", opening))
+    assert not Topic("Olivia Newton-John death", terms).about(
+        lead("Olivia Newton-John: a life in pictures", "Olivia Newton-John died on Monday.")
+    )
     death = Topic("Queen Elizabeth's death", terms)
     assert not death.about(
         lead("70 years ago, Queen Elizabeth II took the throne", "Queen Elizabeth died ...")
@@ -135,6 +142,14 @@ def test_galleries_anniversaries_and_since_a_year(terms):
     won = lead("Avalanche win first Stanley Cup title since 2001", "They won the Final in Game 6.")
     assert cup.about(won)
     assert not cup.about(lead("The 2001 Stanley Cup Final, revisited", "The Final in 2001 ..."))
+
+
+def test_the_words_news_uses_for_kids_and_for_a_product_launch(terms):
+    kids = Topic("Covid vaccine kids under 5", terms)
+    assert kids.about(lead("Covid-19 vaccinations begin for US children under 5"))
+    iphone = Topic("iPhone 14 launch", terms)
+    assert iphone.about(lead("Apple unveils the iPhone 14 and a satellite SOS feature"))
+    assert not iphone.about(lead("iPhone 14 cases: the best ones to buy"))
 
 
 def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
