@@ -23,6 +23,10 @@ def _stemmer() -> WordStemmer | None:
         return None
 
 
+# One stem for the everyday word and the news's: "kids" are "children" (and "a child").
+SAME_STEMS = {"kid": "child", "children": "child"}
+
+
 def without_accents(word: str) -> str:
     """The word as people type it on a plain keyboard: "Beyoncé" is "Beyonce"."""
     if word.isascii():
@@ -35,7 +39,8 @@ class Tokenizer:
     """bm25s's English tokenization (words of 2+ characters, stopwords out, stemmed), cached.
 
     Accents are dropped before stemming, so a name typed without them finds the articles that
-    print them (and the other way round); initials with dots are a word ("U.S." is "US").
+    print them (and the other way round); initials with dots are a word ("U.S." is "US");
+    "kids" and "children" are one word (`SAME_STEMS`).
 
     The composer tokenizes every candidate sentence, so this runs thousands of times per
     answer: the stem of each distinct word is computed once per process.
@@ -60,10 +65,11 @@ class Tokenizer:
         if new:
             plain = [without_accents(w) for w in new]
             stems = self.stemmer.stemWords(plain) if self.stemmer else plain
-            self._stems.update(zip(new, stems, strict=True))
+            self._stems.update(zip(new, (SAME_STEMS.get(s, s) for s in stems), strict=True))
         return [self._stems[w] for w in words]
 
     def stem_words(self, words: list[str]) -> list[str]:
         """Stem words as the index does, without caching (for one-off candidate spellings)."""
         plain = [without_accents(w) for w in words]
-        return self.stemmer.stemWords(plain) if self.stemmer else plain
+        stems = self.stemmer.stemWords(plain) if self.stemmer else plain
+        return [SAME_STEMS.get(s, s) for s in stems]

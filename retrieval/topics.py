@@ -83,7 +83,7 @@ EQUIVALENTS = """
     joining join joins joined membership accession candidacy
 """
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
-# party and its nickname ("Tory", "Conservative"), the everyday word and the news's ("kids").
+# party and its nickname ("Tory", "Conservative").
 SAME_NAMES = """
     germany german
     japan japanese
@@ -110,7 +110,6 @@ SAME_NAMES = """
     australia australian
     tory tories conservative conservatives
     gop republican republicans
-    kids kid children child
 """
 ROUNDUP_TITLE = re.compile(
     r"\bthings (?:you need )?to know\b|\bnews from around\b|\bit'?s \w+day'?s news\b"

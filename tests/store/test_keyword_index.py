@@ -213,3 +213,11 @@ def test_initials_with_dots_are_one_word(folder):
     rebuild(folder, final, TERMS, cursor=1)
     assert ids(KeywordIndex(folder, TERMS).view().search("Alcaraz US Open", 5)) == ["final:0"]
     assert TERMS("U.S. Open in Washington, D.C.") == TERMS("US Open in Washington, DC")
+
+
+def test_kids_are_children(folder):
+    clinic = article("clinic", date(2024, 3, 1), "Nine children caught measles at the school.")
+    rebuild(folder, clinic, TERMS, cursor=1)
+    assert ids(KeywordIndex(folder, TERMS).view().search("how many kids got measles", 5)) == [
+        "clinic:0"
+    ]
