@@ -81,6 +81,8 @@ EQUIVALENTS = """
     crash crashed collision
     outbreak outbreaks cases
     joining join joins joined membership accession candidacy
+    loss losses lose loses losing lost
+    hearing hearings testimony testified testify testifies
 """
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
 # party and its nickname ("Tory", "Conservative").

@@ -144,12 +144,17 @@ def test_galleries_anniversaries_and_since_a_year(terms):
     assert not cup.about(lead("The 2001 Stanley Cup Final, revisited", "The Final in 2001 ..."))
 
 
-def test_the_words_news_uses_for_kids_and_for_a_product_launch(terms):
+def test_the_words_news_uses_for_kids_a_launch_losses_and_hearings(terms):
     kids = Topic("Covid vaccine kids under 5", terms)
     assert kids.about(lead("Covid-19 vaccinations begin for US children under 5"))
     iphone = Topic("iPhone 14 launch", terms)
     assert iphone.about(lead("Apple unveils the iPhone 14 and a satellite SOS feature"))
     assert not iphone.about(lead("iPhone 14 cases: the best ones to buy"))
+    netflix = Topic("Netflix subscriber losses", terms)
+    assert netflix.about(lead("Netflix loses subscribers, but stops the bleeding"))
+    hearings = Topic("January 6 committee hearings", terms)
+    opening = "Cassidy Hutchinson testified before the January 6 committee on Tuesday."
+    assert hearings.about(lead("January 6 committee: Trump aides left speechless", opening))
 
 
 def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
