@@ -23,11 +23,15 @@ def test_a_set_names_articles_by_id_and_judges_each_once(path):
     topics = rows(path)
     assert topics and len({t["topic"] for t in topics}) == len(topics)
     for topic in topics:
-        assert set(topic) <= {"topic", "stories", "rejected"}
+        assert set(topic) <= {"topic", "stories", "rejected", "why"}
         right, wrong = topic["stories"], topic.get("rejected", [])
         assert isinstance(right, list) and isinstance(wrong, list)
         assert all(isinstance(i, str) and ROW_ID.match(i) for i in right + wrong)
         assert not set(right) & set(wrong) and len(set(right)) == len(right)
+        # The judge's reason for each rejection, in their own few words, not the article's.
+        why = topic.get("why", {})
+        assert isinstance(why, dict) and set(why) <= set(wrong)
+        assert all(isinstance(r, str) and len(r) <= 120 for r in why.values())
 
 
 def test_the_fresh_set_shares_no_story_with_the_sets_the_rule_was_built_on():
@@ -46,6 +50,16 @@ def test_every_judged_id_is_a_dev_article():
     for path in SETS:
         for topic in rows(path):
             assert set(topic["stories"]) | set(topic.get("rejected", [])) <= known, path.name
+
+
+def test_the_third_fresh_set_shares_no_story_with_the_sets_before_it():
+    third = rows(ROOT / "examples/alert_topics_fresh3.jsonl")
+    assert len(third) >= 12
+    before = [rows(p) for p in SETS if p.name != "alert_topics_fresh3.jsonl"]
+    earlier = {i for topics in before for t in topics for i in t["stories"]}
+    assert not earlier & {i for t in third for i in t["stories"]}
+    names = {t["topic"].casefold() for topics in before for t in topics}
+    assert not names & {t["topic"].casefold() for t in third}
 
 
 def test_the_second_fresh_set_shares_no_story_with_the_sets_before_it():
