@@ -34,3 +34,18 @@ def split_sentences(text: str) -> list[str]:
         if rest:
             sentences.append(rest)
     return sentences
+
+
+# "Washington CNN —", "Bogota, Colombia (CNN)", "(AP)", "LONDON –": where a wire story was
+# filed, before its first sentence. It names no fact of the story.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][\w.,/ ]{0,60})?\((?:CNN|AP|Reuters)[\w ]*\)\s*[—–-]*\s*"
+    r"|^[\w ,./]{0,60}\bCNN(?: Business)?\s*[—–-]+\s*"
+    r"|^[A-Z][A-Z .,]{2,40}\s*[—–]\s*"
+)
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without the dateline that opens a wire story (kept if little is left)."""
+    rest = _DATELINE.sub("", sentence, count=1)
+    return rest if len(rest.split()) >= 4 else sentence

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from newsbot.core.calendar import MONTH_NAMES, WEEKDAY_NAMES
-from newsbot.core.sentences import split_sentences
+from newsbot.core.sentences import split_sentences, without_dateline
 from newsbot.core.types import Chunk
 
 Terms = Callable[[str], list[str]]
@@ -136,9 +136,6 @@ TIME_WORDS = CALENDAR_NAMES | {"Today", "Tonight", "Yesterday", "Tomorrow", "Thi
 EARLIER = re.compile(r"\banniversary\b|\byears? ago\b|\bdecades? ago\b", re.IGNORECASE)
 CLAUSE_WORDS = 28  # a quoted clause, cut at a clause boundary before this
 BOILERPLATE = re.compile(r"\bsign up\b|\bnewsletter\b|\bclick here\b|\bwatch live\b", re.I)
-DATELINE = re.compile(
-    r"^(?:[A-Z][\w.,/ ]{0,60})?\((?:CNN|AP)[\w ]*\)\s*[—–-]*\s*|^[\w ,./]{0,60}CNN\s*[—–-]+\s*"
-)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # "first title since 2001" measures from an earlier year; the headline is about now.
 SINCE_YEAR = re.compile(r"\bsince (?:at least |before )?(?:19[5-9]\d|20[0-4]\d)\b", re.IGNORECASE)
@@ -438,7 +435,7 @@ def clause(lead: Lead, topic: Topic) -> str:
     """The opening's first sentence on the topic, without dateline, cut short at a clause."""
     sentences = [s for s in split_sentences(lead.opening) if not BOILERPLATE.search(s)]
     own = [s for s in sentences if set(topic.terms(s)) & topic.own]
-    chosen = DATELINE.sub("", (own or sentences or [lead.title])[0]).strip()
+    chosen = without_dateline((own or sentences or [lead.title])[0]).strip()
     words = chosen.split()
     if len(words) <= CLAUSE_WORDS:
         return chosen

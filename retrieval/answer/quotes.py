@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from newsbot.core.sentences import without_dateline
 from newsbot.core.types import Answer, Chunk, Citation, Copy
 from newsbot.retrieval.answer.params import ComposeParams
 
@@ -100,8 +101,9 @@ def cited(chosen: Sequence[Candidate]) -> Answer:
 
 
 def as_quoted(cand: Candidate) -> str:
-    """A sentence as the answer quotes it; a headline in quotation marks, as a title is cited."""
-    return f"“{cand.sentence.strip()}”" if cand.title else cand.sentence
+    """A sentence as the answer quotes it: a headline in quotation marks, as a title is cited;
+    a story's first sentence without its dateline ("Washington CNN —")."""
+    return f"“{cand.sentence.strip()}”" if cand.title else without_dateline(cand.sentence)
 
 
 def strip_markers(text: str) -> str:

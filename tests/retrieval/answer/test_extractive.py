@@ -181,3 +181,16 @@ def test_a_quoted_headline_is_marked_as_a_title_not_passed_off_as_a_sentence():
     headline = "Valley United Win First Regional Cup With Late Penalty"
     assert "Midfielder Kofi Adjei-Brandt scored the winning penalty" in answer.text
     assert answer.text.count(headline) == answer.text.count(f"“{headline}” [1]") == 1
+
+
+def test_a_story_s_first_sentence_is_quoted_without_its_dateline():
+    hit = _hit(
+        "nato",
+        "NATO invites two countries",
+        "Madrid CNN — NATO formalized its invitation to Sweden and Finland on Wednesday. "
+        "The alliance met in Madrid.",
+    )
+    answer = _composer().compose("Which two countries did NATO invite to join?", [hit])
+    assert answer.text.startswith("NATO formalized its invitation to Sweden and Finland")
+    assert "CNN —" not in answer.text
+    assert "Madrid CNN —" in answer.citations[0].quote  # the source keeps the article's words
