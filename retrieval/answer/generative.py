@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -182,67 +183,72 @@ class ModelComposer:
         history: Sequence[Turn] = (),
         as_of: date | None = None,
     ) -> Iterator[Event]:
-        """Yield what may be shown as it stands, then the Final answer."""
+        """Yield what may be shown as it stands, then the Final answer (extractive, no hits)."""
+        request = Request(question=question, hits=hits, history=history, as_of=as_of)
+        if not hits:
+            yield Final(self.fallback.compose(**request))
+            return
+        yield from self.ask(request)
+
+    def ask(self, request: Request) -> Iterator[Event]:
+        """The events of a question that has hits: how the model is asked is the subclass's."""
         raise NotImplementedError
+
+    def texts(self, request: Request) -> Generator[str, None, None]:
+        """The model's reply as it arrives; a TimeoutError once it writes past the deadline."""
+        deadline = time.monotonic() + self.timeout
+        pieces = self.chain.stream(request)
+        try:
+            for message in pieces:
+                yield message.text
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the model kept writing past the deadline")
+        finally:
+            close = getattr(pieces, "close", None)
+            if close:
+                close()
+
+    def failed(self, error: BaseException) -> str:
+        """Log why the model gave no answer; say it in a few words."""
+        reason = describe_failure(error, self.timeout)
+        log.warning("%s: %r", reason, error)
+        log.debug("model failure", exc_info=True)
+        return reason
+
+    def extractive(self, request: Request, note: str) -> Answer:
+        """The extractive answer to the request, with a note saying why it stands instead."""
+        return with_note(self.fallback.compose(**request), note)
 
 
 class GenerativeComposer(ModelComposer):
     """Write the answer with a chat model, check its citations, fall back to extractive."""
 
-    def stream(
-        self,
-        question: str,
-        hits: Sequence[Hit],
-        history: Sequence[Turn] = (),
-        as_of: date | None = None,
-    ) -> Iterator[Event]:
+    def ask(self, request: Request) -> Iterator[Event]:
         """Yield each sentence of the answer once it passed the check, then the Final answer."""
-        if not hits:
-            yield Final(self.fallback.compose(question, hits, history, as_of))
-            return
-        request = Request(question=question, hits=hits, history=history, as_of=as_of)
-        gate = SentenceGate(hits)
+        gate = SentenceGate(request["hits"])
         shown, written, failure = "", 0, None
-        deadline = time.monotonic() + self.timeout
-        pieces = self.chain.stream(request)
         try:
-            for message in pieces:
-                written += len(message.text)
-                released = gate.feed(message.text)
-                if released:
-                    shown += released
-                    yield Token(released)
-                if written > MAX_ANSWER_CHARS:
-                    log.info("model answer cut off at %d characters", MAX_ANSWER_CHARS)
-                    break
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the model kept writing past the deadline")
+            with closing(self.texts(request)) as texts:
+                for text in texts:
+                    written += len(text)
+                    released = gate.feed(text)
+                    if released:
+                        shown += released
+                        yield Token(released)
+                    if written > MAX_ANSWER_CHARS:
+                        log.info("model answer cut off at %d characters", MAX_ANSWER_CHARS)
+                        break
         except Exception as error:  # the model is a remote boundary: any failure falls back
-            failure = describe_failure(error, self.timeout)
-            log.warning("%s: %r", failure, error)
-            log.debug("model failure", exc_info=True)
-        finally:
-            close = getattr(pieces, "close", None)
-            if close:
-                close()
+            failure = self.failed(error)
         if failure is None:
             # A sentence cut off by a failure stays unjudged: half a claim may read as another.
             released = gate.flush()
             if released:
                 shown += released
                 yield Token(released)
-        yield self.finish(gate.outcome(), shown, failure, question, hits, history, as_of)
+        yield self.finish(gate.outcome(), shown, failure, request)
 
-    def finish(
-        self,
-        outcome: Outcome,
-        shown: str,
-        failure: str | None,
-        question: str,
-        hits: Sequence[Hit],
-        history: Sequence[Turn],
-        as_of: date | None,
-    ) -> Final:
+    def finish(self, outcome: Outcome, shown: str, failure: str | None, request: Request) -> Final:
         """The kept sentences with their sources; otherwise a refusal or the extractive answer."""
         if outcome.dropped:
             log.info("dropped sentences: %r", outcome.dropped)
@@ -254,7 +260,7 @@ class GenerativeComposer(ModelComposer):
                 reason = f"{failure}; this is the extractive answer."
             elif outcome.not_answered:
                 log.info("model says the passages do not answer")
-                return final(self.fallback.refuse(hits), changed=bool(shown))
+                return final(self.fallback.refuse(request["hits"]), changed=bool(shown))
             elif not outcome.generated:
                 reason = "The language model gave no answer; this is the extractive answer."
             elif len(outcome.dropped) > outcome.uncited_dropped:
@@ -267,8 +273,7 @@ class GenerativeComposer(ModelComposer):
                     "The language model's answer said nothing the articles support; "
                     "this is the extractive answer."
                 )
-            answer = with_note(self.fallback.compose(question, hits, history, as_of), reason)
-            return final(answer, changed=bool(shown))
+            return final(self.extractive(request, reason), changed=bool(shown))
         unsupported = len(outcome.dropped) - outcome.uncited_dropped
         notes = [
             f"{failure}; the answer ends there." if failure else None,

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
 
 from newsbot.core.sentences import split_sentences
-from newsbot.core.types import Answer, Turn
+from newsbot.core.types import Answer
 from newsbot.retrieval.answer.citations import MARKER, NOT_ANSWERED
 from newsbot.retrieval.answer.claim_check import STOPWORDS, stems
 from newsbot.retrieval.answer.generative import (
@@ -23,8 +22,6 @@ from newsbot.retrieval.answer.generative import (
     Final,
     ModelComposer,
     Request,
-    describe_failure,
-    with_note,
 )
 from newsbot.retrieval.answer.quotes import citation_for
 from newsbot.retrieval.answer.sentence_gate import passage_texts, with_marker
@@ -129,69 +126,40 @@ class QuoteComposer(ModelComposer):
 
     system = QUOTE_SYSTEM
 
-    def stream(
-        self,
-        question: str,
-        hits: Sequence[Hit],
-        history: Sequence[Turn] = (),
-        as_of: date | None = None,
-    ) -> Iterator[Event]:
+    def ask(self, request: Request) -> Iterator[Event]:
         """Yield the one Final answer: nothing is shown before it is found in an article."""
-        if not hits:
-            yield Final(self.fallback.compose(question, hits, history, as_of))
-            return
-        request = Request(question=question, hits=hits, history=history, as_of=as_of)
         try:
             reply = self.read(request)
         except Exception as error:  # the model is a remote boundary: any failure falls back
-            reason = describe_failure(error, self.timeout)
-            log.warning("%s: %r", reason, error)
-            log.debug("model failure", exc_info=True)
-            answer = self.fallback.compose(question, hits, history, as_of)
-            yield Final(with_note(answer, f"{reason}; this is the extractive answer."))
+            reason = self.failed(error)
+            yield Final(self.extractive(request, f"{reason}; this is the extractive answer."))
             return
-        yield self.answer(reply, question, hits, history, as_of)
+        yield self.answer(reply, request)
 
     def read(self, request: Request) -> str:
         """The model's reply, cut off at MAX_REPLY_CHARS or the deadline."""
-        deadline = time.monotonic() + self.timeout
-        pieces = self.chain.stream(request)
         reply = ""
-        try:
-            for message in pieces:
-                reply += message.text
+        with closing(self.texts(request)) as texts:
+            for text in texts:
+                reply += text
                 if len(reply) > MAX_REPLY_CHARS:
                     break
-                if time.monotonic() > deadline:
-                    raise TimeoutError("the model kept writing past the deadline")
-        finally:
-            close = getattr(pieces, "close", None)
-            if close:
-                close()
         return reply
 
-    def answer(
-        self,
-        reply: str,
-        question: str,
-        hits: Sequence[Hit],
-        history: Sequence[Turn],
-        as_of: date | None,
-    ) -> Final:
+    def answer(self, reply: str, request: Request) -> Final:
         """Quote the sentence that holds the reply's answer; the extractive answer otherwise."""
         answer, _ = read_reply(reply)
         found = None
         if _NOT_STATED.match(answer) or NOT_ANSWERED.search(reply):
             reason = "The language model found no answer in the articles"
         else:
-            found = locate(reply, question, hits)
+            found = locate(reply, request["question"], request["hits"])
             reason = "The language model's answer is not in the articles"
         if found is None:
             log.info("%s: %r", reason, reply[:200])
-            extractive = self.fallback.compose(question, hits, history, as_of)
-            note = f"{reason}; this is the extractive answer."
-            return Final(with_note(extractive, note), generated=1, dropped=((reply, reason),))
-        hit = hits[found.number - 1]
+            extractive = self.extractive(request, f"{reason}; this is the extractive answer.")
+            return Final(extractive, generated=1, dropped=((reply, reason),))
+        hit = request["hits"][found.number - 1]
         text = quoted(found)
         cited = Answer(text=text, citations=[citation_for(1, hit.chunk, found.sentence)])
         return Final(cited, generated=1)
