@@ -140,7 +140,8 @@ def replay(
     today = [date.today()]
     newsbot = Newsbot(settings, today=lambda: today[0])
     rows = read_jsonl(articles_path)
-    topics = [str(t["topic"]) for t in read_jsonl(topics_path)]
+    judge = read_jsonl(topics_path)
+    topics = [str(t["topic"]) for t in judge]
     story_of_url, firsts = stored_stories(newsbot.store)
     archive = set()
     if followed_on is not None:
@@ -178,7 +179,7 @@ def replay(
         str(t["topic"]): {
             row_of_story.get(story_of_row.get(s, s), s) for s in t["stories"] if s not in archive
         }
-        for t in read_jsonl(topics_path)
+        for t in judge
     }
     as_rows = {t: [row_of_story.get(s, s) for s in got] for t, got in alerted.items()}
     report = score(judged, as_rows)
@@ -190,7 +191,7 @@ def replay(
         min_batch=min_batch,
         alerts_per_topic=most,
         followed_on=followed_on.isoformat() if followed_on else None,
-        judged_in_archive=sum(s in archive for t in read_jsonl(topics_path) for s in t["stories"]),
+        judged_in_archive=sum(s in archive for t in judge for s in t["stories"]),
         passes=len(passes),
         seconds=round(time.perf_counter() - started, 1),
         alert_pass_seconds_mean=round(sum(passes) / max(len(passes), 1), 3),
