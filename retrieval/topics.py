@@ -48,7 +48,7 @@ VAGUE = frozenset(
 )
 # Clear equivalents of the words news uses for kinds of events (each line one family).
 EQUIVALENTS = """
-    death dies died dead passes passed killed
+    death dies died dead passes passed killed mourn mourns mourned
     funeral burial mourners mourning coffin
     shooting shot shooter gunman gunfire shootings
     assassination assassinated shot killed
@@ -83,10 +83,13 @@ EQUIVALENTS = """
     joining join joins joined membership accession candidacy
     loss losses lose loses losing lost
     hearing hearings testimony testified testify testifies
+    law bill bills legislation
 """
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
-# party and its nickname ("Tory", "Conservative").
+# party and its nickname ("Tory", "Conservative"), a noun and its adjective ("economic").
 SAME_NAMES = """
+    economy economic
+    president presidential
     germany german
     japan japanese
     china chinese

@@ -157,6 +157,21 @@ def test_the_words_news_uses_for_kids_a_launch_losses_and_hearings(terms):
     assert hearings.about(lead("January 6 committee: Trump aides left speechless", opening))
 
 
+def test_a_bill_is_the_law_an_adjective_its_noun_and_mourning_a_death(terms):
+    law = Topic("California fast food law", terms)
+    assert law.about(lead("McDonald's is fighting California's fast food bill"))
+    assert not law.about(lead("California fast food chains raise menu prices"))
+    medal = Topic("Presidential Medal of Freedom", terms)
+    opening = "President Joe Biden will award the Medal of Freedom to 17 people."
+    assert medal.about(lead("Medal of Freedom: Simone Biles, Megan Rapinoe honored", opening))
+    crisis = Topic("Sri Lanka economic crisis", terms)
+    assert crisis.about(lead("Sri Lanka's economy is in crisis as fuel runs out"))
+    death = Topic("Olivia Newton-John death", terms)
+    opening = "Fans worldwide mourned Olivia Newton-John on Tuesday."
+    assert death.about(lead("Olivia Newton-John: co-stars pay tribute", opening))
+    assert not death.about(lead("Olivia Newton-John: co-stars pay tribute", "A new album."))
+
+
 def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
     eu = Topic("Ukraine joining the EU", terms)
     assert eu.about(lead("EU makes Ukraine a candidate for membership", "Ukraine's candidacy ..."))
