@@ -84,12 +84,15 @@ EQUIVALENTS = """
     loss losses lose loses losing lost
     hearing hearings testimony testified testify testifies
     law bill bills legislation
+    cancelled canceled cancel cancels cancellation scrapped scraps axed axes shelved shelves
+    hike hikes hiked raise raises raised
 """
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
 # party and its nickname ("Tory", "Conservative"), a noun and its adjective ("economic").
 SAME_NAMES = """
     economy economic
     president presidential
+    movie movies film films
     germany german
     japan japanese
     china chinese
@@ -151,6 +154,9 @@ GALLERY = re.compile(
 LIST_SPLIT = re.compile(
     r"[;]|,(?!\d)|(?<!\bvs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])\.\s"
 )
+# A title such as "State of the Union", "Medal of Freedom" or "Bank of England" is one name:
+# its words apart are other things ("European Union", "the state of ...").
+TITLE_PHRASE = re.compile(r"\b[A-Z][\w'’-]*\s+of(?:\s+the)?\s+[A-Z][\w'’-]*")
 CLAUSE_SPLIT = re.compile(r"[,;()]|\s[-–—]\s")
 # A box pointing elsewhere ("Turn to CNN for live coverage") says nothing of the story.
 POINTER = re.compile(r"^\s*turn to \w+ for live coverage\b", re.IGNORECASE)
@@ -265,6 +271,7 @@ class Topic:
             same = {word}.union(*(f for f in events + places if word in f))
             words.append(frozenset(same))
         self.words = tuple(words)
+        self.titles = tuple(" ".join(m.lower().split()) for m in TITLE_PHRASE.findall(text))
         self.own = {w for family in words for w in family}
         self.kinds = {w for w in self.own if any(w in f and len(f) > 1 for f in events)}
 
@@ -386,6 +393,8 @@ class Topic:
         """Whether the article is news of the topic's story (see the module docstring)."""
         if not self.words or is_roundup(lead.title, lead.opening) or GALLERY.search(lead.title):
             return False  # a gallery shows the story; it is no news of it
+        if not self.says_titles(lead):
+            return False  # "European Union ... state" is not "State of the Union"
         if not self.headline_names(lead.title, story):
             return False  # the headline is about something else; the topic is its backdrop
         found = self.said(lead)
@@ -398,6 +407,11 @@ class Topic:
             if not (name_only and len(self.words) > 1 and len(names & found) >= 2):
                 return False
         return not self.other_event(lead, story)
+
+    def says_titles(self, lead: Lead) -> bool:
+        """Whether the headline and opening say each title the topic names, as one phrase."""
+        said = " ".join(lead.text.lower().split())
+        return all(title in said for title in self.titles)
 
     def headline_names(self, title: str, story: Story | None = None) -> bool:
         """Whether the headline names the topic's story, not just an event of its kind.

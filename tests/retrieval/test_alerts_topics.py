@@ -172,6 +172,23 @@ def test_a_bill_is_the_law_an_adjective_its_noun_and_mourning_a_death(terms):
     assert not death.about(lead("Olivia Newton-John: co-stars pay tribute", "A new album."))
 
 
+def test_a_title_with_of_is_said_as_one_phrase(terms):
+    sotu = Topic("State of the Union 2022", terms)
+    opening = "President Biden delivered his first State of the Union address on Tuesday."
+    assert sotu.about(lead("State of the Union: Biden vows to fight inflation", opening))
+    drought = "Sixty-three percent of land in the European Union is under drought; states ..."
+    assert not sotu.about(lead("Drought in the European Union and US states", drought))
+
+
+def test_the_words_news_uses_for_a_cancelled_film_and_a_rate_hike(terms):
+    batgirl = Topic("Batgirl movie cancelled", terms)
+    assert batgirl.about(lead("'Batgirl' film axed by Warner Bros."))
+    assert batgirl.about(lead("Why was 'Batgirl' shelved?", "The studio shelved the movie."))
+    assert not batgirl.about(lead("'Batgirl' movie: first look at the costume"))
+    fed = Topic("Fed interest rate hikes", terms)
+    assert fed.about(lead("Fed raises key interest rate in attempt to curb inflation"))
+
+
 def test_joining_has_its_equivalents_and_event_is_a_vague_word(terms):
     eu = Topic("Ukraine joining the EU", terms)
     assert eu.about(lead("EU makes Ukraine a candidate for membership", "Ukraine's candidacy ..."))
