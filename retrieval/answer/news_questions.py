@@ -7,6 +7,7 @@ was it published" get the author, outlet and date the stories carry. Every line 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -126,9 +127,9 @@ def _weights(topic: str, reader: Reader) -> dict[str, float]:
 
 
 def _share(weight: dict[str, float], text: str, reader: Reader) -> float:
-    total = sum(weight.values())
+    total = math.fsum(weight.values())
     have = set(reader.terms(text)) & weight.keys()
-    return sum(weight[t] for t in have) / total if total else 0.0
+    return math.fsum(weight[t] for t in have) / total if total else 0.0
 
 
 def _about(topic: str, hits: Sequence[Hit], reader: Reader) -> list[_Story]:

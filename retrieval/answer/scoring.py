@@ -101,7 +101,7 @@ class SentenceScorer:
         weight = {t: math.log(1 + n / (1 + sum(t in r.terms for r in rows))) for t in q_terms}
         for t in topic_terms:
             weight[t] *= self.params.topic_weight
-        total = sum(weight.values()) or 1.0
+        total = math.fsum(weight.values()) or 1.0
         moment = frozenset(self.terms(asks_when(question))) - self.question_terms
         held = measure_asked(question, age_asked(question, wanted))
         asked = _Asked(q_terms, weight, total, wanted, q_words, topic, held, moment)
@@ -134,7 +134,7 @@ class SentenceScorer:
         q_terms, terms, rank = asked.terms, row.terms, row.rank
         if len(terms - q_terms) < p.restated * len(terms):
             return None  # it only restates the question (quiz pages print the question itself)
-        own = sum(asked.weight[t] for t in q_terms & terms) / asked.total
+        own = math.fsum(asked.weight[t] for t in q_terms & terms) / asked.total
         overlap = len(q_terms & (terms | row.title_terms)) / len(q_terms) if q_terms else 0.0
         wanted = asked.wanted
         held = asked.held or wanted
@@ -193,10 +193,10 @@ class SentenceScorer:
         anchors = {t for w in anchor_words(question) for t in self.terms(w)}
         plain = self.params.plain_word_weight
         weight = {t: self.idf(t) * (1.0 if t in anchors else plain) for t in q_terms}
-        total = sum(weight.values())
+        total = math.fsum(weight.values())
         shares = []
         for hit in hits[: self.params.hits_read]:
             text = " ".join([hit.chunk.title, hit.chunk.text, *(c.text for c in hit.extra)])
             have = q_terms & set(self.terms(text))
-            shares.append(sum(weight[t] for t in have) / total if total else 0.0)
+            shares.append(math.fsum(weight[t] for t in have) / total if total else 0.0)
         return shares

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -115,8 +116,8 @@ def changes_subject(
     cited = [aid for turn in history for aid in turn.articles]
     discussed = article_words(list(dict.fromkeys(cited))) | set(terms(said))
     weight = {t: _NAME_WEIGHT if t in names else 1.0 for t in own}
-    known = sum(w for t, w in weight.items() if t in discussed)
-    return known * 2 < sum(weight.values())
+    known = math.fsum(w for t, w in weight.items() if t in discussed)
+    return known * 2 < math.fsum(weight.values())
 
 
 def points_back(question: str) -> bool:
