@@ -235,7 +235,9 @@ class Story:
     def known_names(self) -> set[str]:
         """The names at least two of the first matches gave (or the only match's names)."""
         least = 2 if self.matches >= 2 else 1
-        common = [n for n, count in self.names.most_common() if count >= least]
+        # Ties go by the name itself, not by the order a set happened to give them in.
+        ranked = sorted(self.names.items(), key=lambda item: (-item[1], item[0]))
+        common = [n for n, count in ranked if count >= least]
         return set(common[:STORY_NAMES])
 
     def to_json(self) -> dict[str, object]:
