@@ -88,6 +88,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"|fund|funded|fine|fined|sell|sold|buy|bought|owe|owed|lose|lost|make|made|save"
             r"|saved|saves|saving)\b)"
             r"|\bhow expensive\b"
+            r"|\bhow much (?:is|are|was|were) (?:\S+ ){0,2}?(?:tickets?|admission|entry|fares?"
+            r"|tuition|rent|membership)\b"
             r"|\bwhat (?:did|does|will|would) (?:\S+ ){1,8}?(?:cost|pay|spend|charge)\b"
             r"|\bwhat (?:was|is|were|will be) the (?:total )?"
             r"(?:cost|price|bill|fine|salary|budget)\b",
@@ -125,7 +127,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"\bwhen\b|\bwhat (year|date|day|month|decade)\b|\bwhat time\b(?! zones?\b)",
+            r"\bwhen\b|\b(?:what|which) (?:year|date|day|days|month|decade|night|morning"
+            r"|afternoon|evening|weekend|hours)\b|\bwhat time\b(?! zones?\b)",
             re.IGNORECASE,
         ),
     ),

@@ -295,3 +295,20 @@ def test_the_words_naming_a_phone_or_address_ask_rather_than_name():
         ("How many numbers did the lottery draw?", []),
     ]:
         assert measure_words(question, answer_kind(question)) == asking
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # A part of a day, or opening hours, asks when; "what" alone asked for a name.
+        ("what night did the frost hit kessler valley", "date"),
+        ("what hours are the measles clinics open on weekends", "date"),
+        ("Which day did the clinic open?", "date"),
+        # The price of a ticket is money, though no "cost" or "pay" is said.
+        ("how much are tickets for the quilt show", "money"),
+        ("How much is a ticket?", "money"),
+        ("How much warmer was the lake?", "number"),
+    ],
+)
+def test_the_ways_people_ask_when_and_what_it_costs(question, kind):
+    assert answer_kind(question) == kind
