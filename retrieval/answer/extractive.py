@@ -20,6 +20,7 @@ from newsbot.retrieval.question.answer_kinds import (
     dates_named,
     holds_kind,
     is_kind_word,
+    role_words,
 )
 from newsbot.retrieval.question.date_windows import asks_after, without_dates
 from newsbot.retrieval.question.followups import (
@@ -146,8 +147,8 @@ class ExtractiveComposer:
         if self.falls_short(question, hits, found, max(shares, default=0.0), as_of):
             return self.refuse(hits)
         found = self.concerned(found, shares)
-        if reading.wanted in NARROW_KINDS and not any(c.answers for c in found):
-            return self.refuse(hits)  # no age, phone or address of what was asked: none given
+        if self.narrow(reading) and not any(c.answers for c in found):
+            return self.refuse(hits)  # no age, phone, address or role holder: none given
         chosen = self.choose(found, history, shown, reading, q_terms, own_terms)
         if not chosen:
             return self.refuse(hits)
@@ -156,6 +157,15 @@ class ExtractiveComposer:
         if revision is not None:
             return revised_answer(chosen, revision, self.params.max_words)
         return cited(chosen)
+
+    @staticmethod
+    def narrow(reading: Reading) -> bool:
+        """Whether only a sentence holding the kind asked for answers: an age, a phone number,
+        an address, or the name beside the role asked of ("Who led the delegation?")."""
+        if reading.wanted in NARROW_KINDS:
+            return True
+        asked = {w.lower() for w in WORD.findall(reading.own)}
+        return reading.wanted == "name" and bool(role_words(asked))
 
     def concerned(self, found: Sequence[Candidate], shares: Sequence[float]) -> list[Candidate]:
         """Keep the sentences of the articles the question concerns, not its neighbours'.

@@ -268,6 +268,8 @@ _LEADER_WORDS = (
 )
 # How far (in words) a role word may stand from the name it goes with ("founder Ottoline").
 _ROLE_REACH = 3
+# Capitalised, but no one's name: "The waiver runs until March 31", "clinics run on Saturdays".
+_CALENDAR = frozenset((*MONTH_NAMES, *WEEKDAY_NAMES))
 
 
 def answer_kind(question: str) -> str | None:
@@ -352,7 +354,10 @@ def _holds_role(sentence: str, roles: frozenset[str], question_words: set[str]) 
     named = [
         i
         for i, w in enumerate(words)
-        if i and is_kind_word(w, "name", question_words) and w.lower() not in roles
+        if i
+        and is_kind_word(w, "name", question_words)
+        and w.lower() not in roles
+        and w.removesuffix("s") not in _CALENDAR
     ]
     return any(abs(i - j) <= _ROLE_REACH for i in at_role for j in named)
 

@@ -45,3 +45,10 @@ def test_an_answer_body_stays_short_and_every_sentence_is_cited(samples_newsbot)
     # Sources are numbered in order of first citation.
     assert sorted(set(numbers)) == list(range(1, max(numbers) + 1))
     assert numbers[0] == 1
+
+
+def test_a_role_asked_of_that_no_sentence_names_is_refused(samples_newsbot):
+    # The clinic article names no head of the health department; "clinics run on Saturdays"
+    # is no one's name beside a role.
+    answer = samples_newsbot.answer("Who heads the Dorrance County health department?")
+    assert answer.refused and answer.text == REFUSAL

@@ -312,3 +312,10 @@ def test_the_words_naming_a_phone_or_address_ask_rather_than_name():
 )
 def test_the_ways_people_ask_when_and_what_it_costs(question, kind):
     assert answer_kind(question) == kind
+
+
+def test_a_month_or_a_weekday_beside_a_role_word_is_no_one_s_name():
+    asked = words("Who runs the drone company?")
+    assert not holds_kind("The waiver runs until March 31, 2024.", "name", asked)
+    assert not holds_kind("The clinics run on Saturdays and Sundays.", "name", asked)
+    assert holds_kind("The company, run by Ottoline Brackenridge, flew 40 trips.", "name", asked)
