@@ -387,6 +387,14 @@ def test_a_count_the_story_gives_is_answered(samples_newsbot):
     assert cited_files(then)[0] == "02_millbrook-budget-vote.txt"
 
 
+def test_a_sum_the_last_answer_quoted_from_its_second_article_is_answered(samples_newsbot):
+    # The cost answer quotes the repairs' $1.2 million from the first-year story [2]; the
+    # launch story it drew on first never mentions repairs.
+    first, then = chat(samples_newsbot, FERRY_COST, "and how much were the repairs?")
+    assert "$1.2 million" in first.text
+    assert not then.refused and "$1.2 million" in then.text.split("[")[0]
+
+
 @pytest.fixture(scope="module")
 def seed_newsbot(tmp_path_factory, embedder):
     """The real chain over the samples and the seed article (Pakistan, from Dawn)."""
