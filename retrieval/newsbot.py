@@ -163,10 +163,11 @@ class Newsbot:
                 for chunk in view.article_chunks(article_id)
                 for sentence in [chunk.title, *split_sentences(chunk.text)]
             ]
-            # What the last answer quoted is in front of the reader, whichever article it
-            # came from ("… repairs will cost about $1.2 million" [2]: "how much were the
+            # What the last answer quoted belongs to the story too, whichever article it came
+            # from ("… repairs will cost about $1.2 million" [2]: "how much were the
             # repairs?"); a count of another act there still does not answer.
-            sentences += shown_pieces(history[-1:])
+            if sentences:
+                sentences += shown_pieces(history[-1:])
             if sentences and count_missing(question, sentences, self.searcher.terms):
                 return self.extractive.refuse(hits[: self.settings.top_k])
         return None
