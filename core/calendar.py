@@ -19,6 +19,8 @@ MONTH_NAMES = (
     "December",
 )
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Capitalised like names, but dates: "The waiver runs until March 31" names no one.
+CALENDAR_NAMES = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 # Short forms news writes for each month (1 = January); "May" has none.
 MONTH_ABBREVIATIONS = (
     ("jan",),

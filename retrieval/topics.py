@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from newsbot.core.calendar import MONTH_NAMES, WEEKDAY_NAMES
+from newsbot.core.calendar import CALENDAR_NAMES
 from newsbot.core.sentences import split_sentences, without_dateline
 from newsbot.core.types import Chunk
 
@@ -137,7 +137,6 @@ ROUNDUP_OPENING = re.compile(
 )
 OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|])\s+[^-–—|]{1,40}$")
 NAME = re.compile(r"\b[A-Z][\w'’-]+")
-CALENDAR_NAMES = frozenset(MONTH_NAMES + WEEKDAY_NAMES)  # dates, not names of a story
 TIME_WORDS = CALENDAR_NAMES | {"Today", "Tonight", "Yesterday", "Tomorrow", "This", "Next", "Last"}
 EARLIER = re.compile(r"\banniversary\b|\byears? ago\b|\bdecades? ago\b", re.IGNORECASE)
 CLAUSE_WORDS = 28  # a quoted clause, cut at a clause boundary before this
@@ -412,6 +411,8 @@ class Topic:
 
     def says_titles(self, lead: Lead) -> bool:
         """Whether the headline and opening say each title the topic names, as one phrase."""
+        if not self.titles:
+            return True
         said = " ".join(lead.text.lower().split())
         return all(title in said for title in self.titles)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from newsbot.core.calendar import MONTH_NAMES, MONTHS, WEEKDAY_NAMES
+from newsbot.core.calendar import CALENDAR_NAMES, MONTHS
 from newsbot.core.types import Answer
 from newsbot.retrieval.answer.figures import compounds, figure_spans, figures
 from newsbot.retrieval.answer.quotes import Candidate, cited
@@ -26,7 +26,6 @@ _SAME_FRAME = 0.4
 _WORD = re.compile(r"[\w’'-]+")
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _NAME = re.compile(r"(?<=\s)[A-Z][\w’'-]+")  # a capital after the first word: a name
-_CALENDAR = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 # Words for persons: "14 people" says what it counts only with what happened to them.
 _PERSONS = frozenset(
     {
@@ -186,7 +185,7 @@ class Reported:
 
 
 def reported(sentence: str, terms: Terms) -> Reported:
-    named = " ".join(n for n in _NAME.findall(sentence) if n not in _CALENDAR)
+    named = " ".join(n for n in _NAME.findall(sentence) if n not in CALENDAR_NAMES)
     return Reported(
         frozenset(_words(sentence, terms)),
         frozenset(_years(sentence)),

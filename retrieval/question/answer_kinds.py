@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from newsbot.core.calendar import (
+    CALENDAR_NAMES,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     WEEKDAY_NAMES,
@@ -268,8 +269,6 @@ _LEADER_WORDS = (
 )
 # How far (in words) a role word may stand from the name it goes with ("founder Ottoline").
 _ROLE_REACH = 3
-# Capitalised, but no one's name: "The waiver runs until March 31", "clinics run on Saturdays".
-_CALENDAR = frozenset((*MONTH_NAMES, *WEEKDAY_NAMES))
 
 
 def answer_kind(question: str) -> str | None:
@@ -357,7 +356,7 @@ def _holds_role(sentence: str, roles: frozenset[str], question_words: set[str]) 
         if i
         and is_kind_word(w, "name", question_words)
         and w.lower() not in roles
-        and w.removesuffix("s") not in _CALENDAR
+        and w.removesuffix("s") not in CALENDAR_NAMES  # "clinics run on Saturdays"
     ]
     return any(abs(i - j) <= _ROLE_REACH for i in at_role for j in named)
 

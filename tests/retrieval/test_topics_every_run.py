@@ -3,9 +3,7 @@ in (hash randomization differs in every process): the same store gives the same 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from tests.support.hash_seeds import outputs_under_seeds
 
 # Twelve names each said by both first matches: more than a story keeps, so ties decide.
 SCRIPT = """
@@ -21,11 +19,5 @@ print(sorted(story.known_names()))
 
 
 def test_the_names_a_story_keeps_are_the_same_whatever_the_hash_seed():
-    seen = set()
-    for seed in range(8):
-        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
-        run = subprocess.run(
-            [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True
-        )
-        seen.add(run.stdout.strip())
+    seen = outputs_under_seeds(SCRIPT, seeds=8)
     assert len(seen) == 1, seen
