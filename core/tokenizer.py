@@ -39,8 +39,8 @@ class Tokenizer:
     """bm25s's English tokenization (words of 2+ characters, stopwords out, stemmed), cached.
 
     Accents are dropped before stemming, so a name typed without them finds the articles that
-    print them (and the other way round); initials with dots are a word ("U.S." is "US");
-    "kids" and "children" are one word (`SAME_STEMS`).
+    print them (and the other way round); initials with dots are a word ("U.S." is "US"), and
+    so is a code ("BA.5" is "BA5"); "kids" and "children" are one word (`SAME_STEMS`).
 
     The composer tokenizes every candidate sentence, so this runs thousands of times per
     answer: the stem of each distinct word is computed once per process.
@@ -49,6 +49,9 @@ class Tokenizer:
     WORDS = re.compile(r"(?u)\b\w\w+\b")
     # "U.S.", "U.K.", "D.C.": letters with dots are one word ("US"), not single letters dropped.
     INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
+    # "BA.5", "XBB.1.5": a code of letters and numbers is one word ("ba5"); apart, "BA.5" and
+    # "BA.2" were the same word "ba" (a one-digit number is too short to be a word).
+    CODES = re.compile(r"\b([A-Za-z]{1,5})\.(\d+(?:\.\d+)*)\b")
 
     def __init__(self) -> None:
         from bm25s.stopwords import STOPWORDS_EN
@@ -60,6 +63,7 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         if "." in text:
             text = self.INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)
+            text = self.CODES.sub(lambda m: m.group(0).replace(".", ""), text)
         words = [w for w in self.WORDS.findall(text.lower()) if w not in self.stopwords]
         new = [w for w in set(words) if w not in self._stems]
         if new:

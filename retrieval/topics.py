@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from newsbot.core.calendar import CALENDAR_NAMES
 from newsbot.core.sentences import split_sentences, without_dateline
@@ -28,6 +29,8 @@ OPENING_CHARS = 600  # of the first chunk: where news says what it is about
 LEARN_FROM = 3  # a topic's first matches that teach it its story
 STORY_NAMES = 8  # names a learned story keeps
 EARLIER_DAYS = 45  # published this long before the story began: an earlier event
+# A season typed in lower case ("summer flight cancellations") says when, like a year.
+SEASONS = {"summer": (6, 7, 8), "winter": (12, 1, 2), "autumn": (9, 10, 11)}
 # Topic words that say nothing about which story: asked of every topic.
 VAGUE = frozenset(
     [
@@ -57,7 +60,7 @@ EQUIVALENTS = """
     launch launches launched liftoff blastoff unveil unveils unveiled debut debuts
     election elections vote votes voters ballot elected race contest runoff primary reelection
     trial jury verdict testimony testified courtroom defamation sentenced convicted
-    takeover buy buys buying bought acquire acquisition bid purchase deal
+    takeover buy buys buying bought acquire acquisition bid purchase deal sale sell sells sold
     merger merge deal
     war invasion invaded troops
     flooding flood floods flooded floodwaters
@@ -93,6 +96,7 @@ SAME_NAMES = """
     economy economic
     president presidential
     movie movies film films
+    variant variants subvariant subvariants
     germany german
     japan japanese
     china chinese
@@ -132,7 +136,9 @@ ROUNDUP_TITLE = re.compile(
 ROUNDUP_OPENING = re.compile(
     r"\bup to speed on the latest headlines\b|\bon today'?s episode of\b|\bother news today\b"
     r"|^\W*(?:hello|hi|happy \w+|good (?:morning|afternoon|evening)),? [\w ]{0,30}readers\b"
-    r"|\bit'?s time for the news\b",
+    r"|\bit'?s time for the news\b"
+    # "This is the weekly edition of CNN's coronavirus newsletter."
+    r"|\b(?:daily|weekly|monthly) edition of\b|\bedition of [\w'’ ]{0,40}\bnewsletter\b",
     re.IGNORECASE,
 )
 OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|])\s+[^-–—|]{1,40}$")
@@ -261,10 +267,17 @@ class Topic:
         self.terms = terms
         events = [set(terms(line)) for line in EQUIVALENTS.strip().splitlines()]
         places = [set(terms(line)) for line in SAME_NAMES.strip().splitlines()]
-        vague = set(asked) | {t for w in VAGUE | PARTICLES for t in terms(w)}
-        # A year in a topic ("Wimbledon 2022") says when, not a word headlines repeat.
+        typed = re.findall(r"[\w'’.]+", text)
+        # Vague as typed: "updates" is, "updated Omicron boosters" names which boosters.
+        vague = set(asked) | {t for w in typed if w.lower() in VAGUE | PARTICLES for t in terms(w)}
+        # A year in a topic ("Wimbledon 2022") says when, not a word headlines repeat; so
+        # does a season typed in lower case.
         self.years = {int(y) for y in YEAR.findall(text)}
-        dates = {t for y in self.years for t in terms(str(y))}
+        seasons = [w for w in typed if w in SEASONS]
+        self.months = {m for w in seasons for m in SEASONS[w]}
+        dates = {t for y in self.years for t in terms(str(y))} | {
+            t for w in seasons for t in terms(w)
+        }
         words: list[frozenset[str]] = []
         for word in dict.fromkeys(terms(text)):
             if word in vague or word in dates:
@@ -275,6 +288,26 @@ class Topic:
         self.titles = tuple(" ".join(m.lower().split()) for m in TITLE_PHRASE.findall(text))
         self.own = {w for family in words for w in family}
         self.kinds = {w for w in self.own if any(w in f and len(f) > 1 for f in events)}
+        self.describers = self.describing(typed)
+
+    def describing(self, typed: Sequence[str]) -> set[frozenset[str]]:
+        """The words typed in lower case just before the event word, which say what kind of it.
+
+        "Virginia flash flooding": news of it says "severe flooding in Virginia"; the event
+        and the name must be said, "flash" may not be. Only where a name is left to say.
+        """
+        found = set()
+        for word, after in pairwise(typed):
+            stems = set(self.terms(word))
+            if (
+                word.islower()
+                and stems
+                and not stems & self.kinds
+                and set(self.terms(after)) & self.kinds
+            ):
+                found |= {f for f in self.words if f & stems}
+        names = [f for f in self.words if not f & self.kinds and f not in found]
+        return found if names else set()
 
     def said(self, lead: Lead) -> set[str]:
         """The words the headline and opening say of the story they report.
@@ -370,6 +403,8 @@ class Topic:
                 return True
             if self.years and not self.in_years(lead):
                 return True
+            if self.months and lead.published.month not in self.months:
+                return True
             if story and story.began:
                 began = date.fromisoformat(story.began)
                 if (began - lead.published).days > EARLIER_DAYS:
@@ -399,7 +434,7 @@ class Topic:
         if not self.headline_names(lead.title, story):
             return False  # the headline is about something else; the topic is its backdrop
         found = self.said(lead)
-        unsaid = [family for family in self.words if not family & found]
+        unsaid = [f for f in self.words if not f & found and f not in self.describers]
         if unsaid:
             # A learned story lets one name go unsaid when its own names carry the article;
             # never the event itself ("Queen Elizabeth" is not "Queen Elizabeth funeral").

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 FOLDER = "keyword"
-FORMAT = 4  # of the schema below and its terms; a folder of another format must be rebuilt
+FORMAT = 5  # of the schema below and its terms; a folder of another format must be rebuilt
 FORMAT_FILE = "newsbot.format"
 
 

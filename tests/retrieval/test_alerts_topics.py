@@ -280,3 +280,40 @@ def test_what_follows_an_earlier_year_and_pieces_on_several_places(terms):
     rodents = lead("FDA finds rodents in Family Dollar facility, recall issued in 6 states", "")
     assert recall.about(rodents)
     assert not vote.about(lead("What's next? These states could be pivotal for abortion", "Kansas"))
+
+
+def test_a_code_a_describing_word_and_a_vague_word_as_typed(terms):
+    # "BA.5" is one word: a story on BA.2 is another variant.
+    ba5 = Topic("BA.5 variant", terms)
+    assert ba5.about(lead("Why the Omicron offshoot BA.5 variant is a big deal", ""))
+    assert not ba5.about(lead("New studies bring BA.2 variant into sharper focus", ""))
+    # "updated" names which boosters ("updates" alone would say nothing).
+    updated = Topic("updated Omicron boosters", terms)
+    assert updated.about(lead("FDA authorizes updated Omicron boosters", ""))
+    assert not updated.about(lead("Second Omicron booster shots authorized for adults", ""))
+    # "flash" says what kind of flooding; news of it says "flooding in Virginia".
+    virginia = Topic("Virginia flash flooding", terms)
+    assert virginia.about(lead("Dozens missing after severe flooding in Virginia", ""))
+    assert not virginia.about(lead("Dozens missing after severe storms in Virginia", ""))
+    # With no name left to say, the describing word is all that tells the story apart.
+    assert not Topic("flash flooding", terms).about(lead("Severe flooding in Virginia", ""))
+    # A sale is bought.
+    assert Topic("Chelsea FC sale", terms).about(lead("Consortium to buy Chelsea FC", ""))
+
+
+def test_a_season_typed_in_lower_case_says_when(terms):
+    summer = Topic("summer flight cancellations", terms)
+    july = lead("Airlines cancel 1,500 flights as travel rebounds", "", date(2022, 7, 5))
+    january = lead("Airlines cancel 1,500 flights as travel rebounds", "", date(2022, 1, 5))
+    assert summer.about(july)
+    assert not summer.about(january)
+
+
+def test_a_newsletter_edition_is_a_round_up_and_a_subvariant_a_variant(terms):
+    opening = "This is the weekly edition of CNN's coronavirus newsletter. Look out for it."
+    assert is_roundup("BA.5: The 'worst variant' is here", opening)
+    assert not Topic("BA.5 variant", terms).about(
+        lead("BA.5: The 'worst variant' is here", opening)
+    )
+    ba2 = Topic("BA.2 subvariant", terms)
+    assert ba2.about(lead("New studies bring BA.2 variant into sharper focus", ""))

@@ -215,6 +215,14 @@ def test_initials_with_dots_are_one_word(folder):
     assert TERMS("U.S. Open in Washington, D.C.") == TERMS("US Open in Washington, DC")
 
 
+def test_a_code_of_letters_and_numbers_is_one_word(folder):
+    ba5 = article("ba5", date(2022, 7, 14), "Why the Omicron offshoot BA.5 is a big deal.")
+    ba2 = article("ba2", date(2022, 2, 17), "The BA.2 subvariant of Omicron is rising.")
+    rebuild(folder, [*ba5, *ba2], TERMS, cursor=1)
+    assert ids(KeywordIndex(folder, TERMS).view().search("BA.5", 5)) == ["ba5:0"]
+    assert TERMS("BA.5 and XBB.1.5") == ["ba5", "xbb15"]
+
+
 def test_kids_are_children(folder):
     clinic = article("clinic", date(2024, 3, 1), "Nine children caught measles at the school.")
     rebuild(folder, clinic, TERMS, cursor=1)
