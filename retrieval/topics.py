@@ -29,6 +29,8 @@ OPENING_CHARS = 600  # of the first chunk: where news says what it is about
 LEARN_FROM = 3  # a topic's first matches that teach it its story
 STORY_NAMES = 8  # names a learned story keeps
 EARLIER_DAYS = 45  # published this long before the story began: an earlier event
+# A noun made of a verb and its particle ("shutdown") is said as the verb ("shutting down").
+PHRASAL = ("down", "out", "off", "over", "up", "back")
 # A season typed in lower case ("summer flight cancellations") says when, like a year.
 SEASONS = {"summer": (6, 7, 8), "winter": (12, 1, 2), "autumn": (9, 10, 11)}
 # Topic words that say nothing about which story: asked of every topic.
@@ -289,6 +291,7 @@ class Topic:
         self.own = {w for family in words for w in family}
         self.kinds = {w for w in self.own if any(w in f and len(f) > 1 for f in events)}
         self.describers = self.describing(typed)
+        self.phrasal = self.phrasal_verbs(typed)
 
     def describing(self, typed: Sequence[str]) -> set[frozenset[str]]:
         """The words typed in lower case just before the event word, which say what kind of it.
@@ -309,6 +312,29 @@ class Topic:
         names = [f for f in self.words if not f & self.kinds and f not in found]
         return found if names else set()
 
+    def phrasal_verbs(self, typed: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The topic's nouns made of a verb and its particle: "shutdown" is "shut" + "down"."""
+        found = {}
+        for word in typed:
+            low = word.lower()
+            for particle in PHRASAL:
+                at = low.rfind(particle)
+                if at >= 3 and low[at:].rstrip("s") == particle:
+                    noun, verb = self.terms(low), self.terms(low[:at])
+                    if len(noun) == 1 and len(verb) == 1:
+                        found[noun[0]] = (verb[0], particle)
+        return found
+
+    def as_verbs(self, text: str) -> set[str]:
+        """The topic's phrasal nouns this text says as their verb ("AT&T shuts down 3G")."""
+        said = set()
+        for noun, (verb, particle) in self.phrasal.items():
+            for before in re.findall(rf"\b([\w'’]+)\s+{particle}\b", text, re.IGNORECASE):
+                if self.terms(before) == [verb]:
+                    said.add(noun)
+                    break
+        return said
+
     def said(self, lead: Lead) -> set[str]:
         """The words the headline and opening say of the story they report.
 
@@ -319,7 +345,7 @@ class Topic:
         an event word tied to another name ("the death of Thailand's King") is not this
         story's event.
         """
-        found = set(self.terms(lead.title))
+        found = set(self.terms(lead.title)) | self.as_verbs(lead.title)
         year = lead.published.year if lead.published else None
         for whole in split_sentences(lead.opening):
             if POINTER.search(whole):
@@ -331,7 +357,7 @@ class Topic:
                     break
                 kept.append(part)
             sentence = ", ".join(kept)
-            words = set(self.terms(sentence))
+            words = set(self.terms(sentence)) | self.as_verbs(sentence)
             if words & self.kinds and self.tied_elsewhere(sentence, self.own):
                 words -= self.kinds
             found |= words

@@ -317,3 +317,11 @@ def test_a_newsletter_edition_is_a_round_up_and_a_subvariant_a_variant(terms):
     )
     ba2 = Topic("BA.2 subvariant", terms)
     assert ba2.about(lead("New studies bring BA.2 variant into sharper focus", ""))
+
+
+def test_a_noun_of_a_verb_and_its_particle_is_said_as_the_verb(terms):
+    shutdown = Topic("AT&T 3G shutdown", terms)
+    assert shutdown.about(lead("AT&T shuts down its 3G network Tuesday", ""))
+    assert shutdown.about(lead("3G networks are shutting down soon", "AT&T ends 3G service."))
+    assert not shutdown.about(lead("3G phones slow down as networks age", ""))
+    assert Topic("Twitter layoffs", terms).about(lead("Twitter lays off half its staff", ""))
