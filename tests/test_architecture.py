@@ -28,6 +28,7 @@ RETRIEVAL_ORDER = [
     "search",
     "answer",
     "newsbot",
+    "topic_words",
     "topics",
     "alerts",
     "timeline",
