@@ -65,7 +65,22 @@ EQUIVALENTS = """
     law bill bills legislation
     cancelled canceled cancel cancels cancellation scrapped scraps axed axes shelved shelves
     hike hikes hiked raise raises raised
+    meeting meet meets met summit talks
 """
+# The stages one story goes through: a topic of any stage follows the story into the others
+# ("Brittney Griner detained" is the story of her trial and sentence too).
+STAGES = """
+    search searched raid warrant subpoena subpoenas subpoenaed arrest arrested detained custody
+    indictment indicted charged trial jury verdict convicted sentenced sentencing guilty
+    acquitted appeal
+"""
+# Events news says in a phrase rather than a word: a retiring player's "final match".
+SAID_AS = {
+    # "Last season" is the one before: only a final season is the last one.
+    "retirement": r"\bfinal\s+(?:[\w'’-]+\s+){0,3}?(?:game|match|season|tournament|bow|appearance"
+    r"|performance|race|start|round|event)s?\b|\blast\s+(?:[\w'’-]+\s+){0,3}?(?:game|match"
+    r"|tournament|bow|appearance|performance)s?\b",
+}
 # Names of one thing: a country and the word for its people ("German court", "Germany"), a
 # party and its nickname ("Tory", "Conservative"), a noun and its adjective ("economic").
 SAME_NAMES = """

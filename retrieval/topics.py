@@ -26,8 +26,10 @@ from newsbot.retrieval.topic_words import (
     EQUIVALENTS,
     PARTICLES,
     PHRASAL,
+    SAID_AS,
     SAME_NAMES,
     SEASONS,
+    STAGES,
     STATES,
     VAGUE,
 )
@@ -45,7 +47,9 @@ ROUNDUP_TITLE = re.compile(
     # "Abortion: Five states will have ballot measures": several places are the subject (not
     # "a recall issued in 6 states", one story in several places).
     r"|(?:^|[:?]\s+)(?:two|three|four|five|six|seven|eight|nine|ten|\d+|these|several)"
-    r" (?:states|countries)\b",
+    r" (?:states|countries)\b"
+    # AP's running page of a day's items: "The Latest: Keys rallies for late-night win".
+    r"|^\s*the latest:",
     re.IGNORECASE,
 )
 ROUNDUP_OPENING = re.compile(
@@ -53,7 +57,9 @@ ROUNDUP_OPENING = re.compile(
     r"|^\W*(?:hello|hi|happy \w+|good (?:morning|afternoon|evening)),? [\w ]{0,30}readers\b"
     r"|\bit'?s time for the news\b"
     # "This is the weekly edition of CNN's coronavirus newsletter."
-    r"|\b(?:daily|weekly|monthly) edition of\b|\bedition of [\w'’ ]{0,40}\bnewsletter\b",
+    r"|\b(?:daily|weekly|monthly) edition of\b|\bedition of [\w'’ ]{0,40}\bnewsletter\b"
+    # A day's page of a war's or a campaign's items: "This page recaps the news from Ukraine".
+    r"|\bthis page recaps the news\b",
     re.IGNORECASE,
 )
 OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|])\s+[^-–—|]{1,40}$")
@@ -80,6 +86,19 @@ TITLE_PHRASE = re.compile(r"\b[A-Z][\w'’-]*\s+of(?:\s+the)?\s+[A-Z][\w'’-]*"
 CLAUSE_SPLIT = re.compile(r"[,;()]|\s[-–—]\s")
 # A box pointing elsewhere ("Turn to CNN for live coverage") says nothing of the story.
 POINTER = re.compile(r"^\s*turn to \w+ for live coverage\b", re.IGNORECASE)
+
+
+def verb_forms(word: str) -> set[str]:
+    """Every form of the verbs a word is a form of ("broken": break, breaks, broke ...)."""
+    from lemminflect import getAllInflections, getAllLemmas
+
+    lemmas = getAllLemmas(word.lower(), upos="VERB").get("VERB", ())
+    return {
+        form
+        for lemma in lemmas
+        for forms in getAllInflections(lemma, upos="VERB").values()
+        for form in forms
+    }
 
 
 def is_roundup(title: str, opening: str) -> bool:
@@ -171,6 +190,7 @@ class Topic:
         self.text = text
         self.terms = terms
         events = [set(terms(line)) for line in EQUIVALENTS.strip().splitlines()]
+        stages = set(terms(STAGES))
         places = [set(terms(line)) for line in SAME_NAMES.strip().splitlines()]
         typed = re.findall(r"[\w'’.]+", text)
         # Vague as typed: "updates" is, "updated Omicron boosters" names which boosters.
@@ -183,18 +203,35 @@ class Topic:
         dates = {t for y in self.years for t in terms(str(y))} | {
             t for w in seasons for t in terms(w)
         }
+        # A verb typed in lower case in all its forms: "broken wrist" is "broke his wrist".
+        forms = {
+            t: {f for form in verb_forms(w) for f in terms(form)}
+            for w in typed
+            if w.islower()
+            for t in terms(w)
+        }
         words: list[frozenset[str]] = []
         for word in dict.fromkeys(terms(text)):
             if word in vague or word in dates:
                 continue
-            same = {word}.union(*(f for f in events + places if word in f))
+            same = {word, *forms.get(word, ())}
+            same = same.union(*(f for f in events + places if f & same))
+            if stages & same:
+                same |= stages
             words.append(frozenset(same))
         self.words = tuple(words)
         self.titles = tuple(" ".join(m.lower().split()) for m in TITLE_PHRASE.findall(text))
         self.own = {w for family in words for w in family}
-        self.kinds = {w for w in self.own if any(w in f and len(f) > 1 for f in events)}
+        self.kinds = {
+            w for w in self.own if w in stages or any(w in f and len(f) > 1 for f in events)
+        }
         self.describers = self.describing(typed)
         self.phrasal = self.phrasal_verbs(typed)
+        self.phrases = {
+            self.terms(event)[0]: re.compile(pattern, re.IGNORECASE)
+            for event, pattern in SAID_AS.items()
+            if set(self.terms(event)) & self.own
+        }
 
     def describing(self, typed: Sequence[str]) -> set[frozenset[str]]:
         """The words typed in lower case just before the event word, which say what kind of it.
@@ -228,9 +265,10 @@ class Topic:
                         found[noun[0]] = (verb[0], particle)
         return found
 
-    def as_verbs(self, text: str) -> set[str]:
-        """The topic's phrasal nouns this text says as their verb ("AT&T shuts down 3G")."""
-        said = set()
+    def said_otherwise(self, text: str) -> set[str]:
+        """The topic's words this text says otherwise: a phrasal noun as its verb ("AT&T shuts
+        down 3G" for "shutdown"), an event as a phrase ("her final match" for "retirement")."""
+        said = {event for event, phrase in self.phrases.items() if phrase.search(text)}
         for noun, (verb, particle) in self.phrasal.items():
             for before in re.findall(rf"\b([\w'’]+)\s+{particle}\b", text, re.IGNORECASE):
                 if self.terms(before) == [verb]:
@@ -248,7 +286,7 @@ class Topic:
         an event word tied to another name ("the death of Thailand's King") is not this
         story's event.
         """
-        found = set(self.terms(lead.title)) | self.as_verbs(lead.title)
+        found = set(self.terms(lead.title)) | self.said_otherwise(lead.title)
         year = lead.published.year if lead.published else None
         for whole in split_sentences(lead.opening):
             if POINTER.search(whole):
@@ -260,7 +298,7 @@ class Topic:
                     break
                 kept.append(part)
             sentence = ", ".join(kept)
-            words = set(self.terms(sentence)) | self.as_verbs(sentence)
+            words = set(self.terms(sentence)) | self.said_otherwise(sentence)
             if words & self.kinds and self.tied_elsewhere(sentence, self.own):
                 words -= self.kinds
             found |= words
@@ -319,6 +357,10 @@ class Topic:
                 # not a noun: "GOP House race").
                 verb = token.islower() and re.search(r"(?:ed|es)$", token)
                 doer = tokens[i - 2 : i] if i > 1 and verb else []
+                # "Bank of England hikes": a titled name doing it ("X of Y", "X of the Y").
+                titled = TITLE_PHRASE.findall(" ".join(tokens[max(i - 4, 0) : i])) if doer else []
+                if titled and titled[-1].split()[-1] == tokens[i - 1]:
+                    doer = [t for t in titled[-1].split() if t[:1].isupper()]
                 if doer and all(self.unknown_name(t, known) for t in doer):
                     return True
                 if any(self.unknown_name(name, known) for name in near):

@@ -325,3 +325,50 @@ def test_a_noun_of_a_verb_and_its_particle_is_said_as_the_verb(terms):
     assert shutdown.about(lead("3G networks are shutting down soon", "AT&T ends 3G service."))
     assert not shutdown.about(lead("3G phones slow down as networks age", ""))
     assert Topic("Twitter layoffs", terms).about(lead("Twitter lays off half its staff", ""))
+
+
+def test_a_legal_story_is_followed_through_its_stages(terms):
+    detained = Topic("Brittney Griner detained in Russia", terms)
+    sentenced = lead("Brittney Griner sentenced to 9 years in Russian jail", "A Moscow court ...")
+    assert detained.about(sentenced)
+    assert Topic("FBI search of Mar-a-Lago", terms).about(
+        lead("Judge unseals FBI warrant for Mar-a-Lago", "")
+    )
+    # The stages are of a legal story only: a visit is not her detention.
+    assert not detained.about(lead("Brittney Griner visits Russia for a game", ""))
+
+
+def test_a_titled_name_doing_the_event_is_another_story(terms):
+    hikes = Topic("Fed interest rate hikes", terms)
+    opening = "The move follows the Fed's own interest rate hike last week."
+    assert not hikes.about(lead("Bank of England hikes interest rates again", opening))
+    assert hikes.about(lead("Fed hikes interest rates again", opening))
+
+
+def test_a_verb_typed_in_lower_case_is_said_in_any_form(terms):
+    wrist = Topic("chris sale broken wrist", terms)
+    opening = "Chris Sale broke his right wrist in a bike accident."
+    assert wrist.about(lead("Sale out for year after breaking wrist", opening))
+    assert not wrist.about(lead("Sale out for year after a rib injury", "Chris Sale is out."))
+    meeting = Topic("Xi Putin Samarkand meeting", terms)
+    assert meeting.about(lead("Xi and Putin meet in Samarkand", ""))
+    assert meeting.about(lead("Xi, Putin hold talks at Samarkand summit", ""))
+
+
+def test_a_day_page_of_many_items_is_a_round_up(terms):
+    strike = Topic("Ukraine Independence Day strike", terms)
+    page = "Editor's note: This page recaps the news from Ukraine on Wednesday, Aug. 24."
+    title = "Russian strike kills 22 on Ukraine's Independence Day"
+    assert not strike.about(lead(title, page))
+    assert strike.about(lead(title, "A Russian missile strike hit a train station."))
+    assert is_roundup("The Latest: Tiafoe beats No. 5-seed Rublev in late Open", "")
+
+
+def test_a_retirement_is_said_as_a_final_game(terms):
+    bird = Topic("Sue Bird retirement", terms)
+    title = "Loss couldn't spoil Sue Bird's final Seattle Storm regular-season game"
+    assert bird.about(lead(title, "They lined up hours before the game."))
+    assert bird.about(lead("Sue Bird takes her final bow in Seattle", ""))
+    assert not bird.about(lead("Sue Bird scores 20 in a win over Las Vegas", ""))
+    # "Last season" is the one before.
+    assert not bird.about(lead("Sue Bird's Storm beat last season's champions", ""))
