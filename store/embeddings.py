@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -103,6 +104,9 @@ BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8")
 # faster still in bfloat16 where the CPU multiplies bfloat16 natively (AMX, AVX512-BF16).
 # Loading torch takes seconds, which a batch this size pays back; questions stay on ONNX.
 BULK_TEXTS = 128
+# The longest a process that is ending waits for a background model load (a first-time ONNX
+# export takes tens of seconds on two cores; a load from the cache about one).
+LOAD_WAIT_AT_EXIT = 120.0
 
 
 def native_bf16() -> bool:
@@ -155,7 +159,12 @@ class Embedder:
             except Exception as error:
                 log.debug("background model load failed: %s", error)
 
-        threading.Thread(target=load, name="newsbot-model-load", daemon=True).start()
+        thread = threading.Thread(target=load, name="newsbot-model-load", daemon=True)
+        thread.start()
+        # A process that ends while the load runs (Ctrl-D at a chat's first prompt) waits for
+        # it: a thread still inside ONNX Runtime or torch as the interpreter shuts down aborts
+        # the process ("terminate called without an active exception").
+        atexit.register(thread.join, LOAD_WAIT_AT_EXIT)
 
     @cached_property
     def onnx(self) -> OnnxEncoder:

@@ -105,3 +105,26 @@ def test_auto_falls_back_to_torch_when_the_export_cannot_be_written(
 
     with pytest.raises(ConfigError, match="NEWSBOT_EMBEDDING_BACKEND=torch"):  # asked by name
         Embedder(backend="onnx").encode(TEXTS[:1])
+
+
+def test_a_process_that_ends_during_the_background_load_waits_for_it():
+    """Ctrl-D at a chat's first prompt: the process ends while the model still loads."""
+    import subprocess
+    import sys
+
+    # atexit runs its handlers last registered first, so this one looks after the embedder's.
+    script = """
+import atexit, threading
+from newsbot.store.embeddings import Embedder
+
+def still_loading():
+    print("loading:", any(t.name == "newsbot-model-load" for t in threading.enumerate()))
+
+atexit.register(still_loading)
+Embedder().load_in_background()
+"""
+    ended = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert ended.returncode == 0, ended.stderr[-500:]
+    assert ended.stdout.strip() == "loading: False"
