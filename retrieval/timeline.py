@@ -127,8 +127,9 @@ def build_timeline(
         strict = sorted((lead for _, lead in found if reading.about(lead)), key=by_day)
         story = teach(newsbot, reading, strict) if strict else None
     if story is not None:
-        # A timeline spans the story however long it ran: its names, not when it began.
-        story = Story(names=story.names)
+        # A timeline spans the story however long it ran: its names, not when it began. Its
+        # matches still count (undated), so its names are those two of them share.
+        story = Story(days=[""] * story.matches, names=story.names)
     # The relevance test leaves out photo galleries: they show the story, no step of it.
     kept = [(hit, lead) for hit, lead in found if reading.about(lead, story)]
     copies = newsbot.store.stories([h.chunk.article_id for h, _ in kept]) if kept else {}

@@ -146,3 +146,50 @@ def test_a_photo_gallery_is_no_step():
     news = Lead("a3", "Photos of Shinzo Abe's last speech show a small crowd", opening, day)
     assert not abe.about(gallery) and not abe.about(this_week)
     assert abe.about(news)
+
+
+FED = {
+    "fed-april.txt": (
+        "Fed raises interest rates to fight inflation",
+        "The Federal Reserve raised interest rates on Wednesday. Chair Jerome Powell said more"
+        " hikes would follow, and Lael Brainard agreed.",
+        "April 27, 2022",
+    ),
+    "fed-may.txt": (
+        "Fed hikes interest rates by half a point",
+        "The Federal Reserve hiked interest rates again on Wednesday. Jerome Powell said"
+        " inflation was too high; Lael Brainard backed the move.",
+        "May 4, 2022",
+    ),
+    "fed-june.txt": (
+        "Fed rate hike: key interest rate raised 0.75 points",
+        "The Federal Reserve raised its key interest rate by 0.75 points. Jerome Powell spoke"
+        " after the meeting, and an economist at Bank Street Advisors said more would come.",
+        "June 15, 2022",
+    ),
+    "boe-june.txt": (
+        "Bank of England hikes interest rates again",
+        "The Bank of England raised interest rates on Thursday, a day after Jerome Powell and"
+        " Lael Brainard's Federal Reserve did.",
+        "June 16, 2022",
+    ),
+}
+
+
+def test_a_timeline_learns_the_names_its_first_matches_share(tmp_path):
+    from tests.support.embedder import HashingEmbedder
+
+    folder = tmp_path / "fed"
+    folder.mkdir()
+    for name, (title, body, day) in FED.items():
+        (folder / name).write_text(f"{title}\n\n{body}\n\n{day}\n\nSource: Wire\n", "utf-8")
+    embedder = HashingEmbedder()
+    settings = make_settings(tmp_path / "data")
+    store, _ = ingest_into(settings, embedder, EXAMPLES, folder)
+    catch_up(store)
+    store.reopen()
+    newsbot = Newsbot(settings, embedder=embedder, store=store)
+    # "Bank" is a name one of the Fed's three stories gives (Bank Street Advisors), not one
+    # they share: the Bank of England raising rates is another story.
+    steps = build_timeline(newsbot, "Fed interest rate hikes")
+    assert [s.title for s in steps] == [t for t, _, _ in list(FED.values())[:3]]
