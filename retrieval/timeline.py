@@ -22,7 +22,7 @@ from newsbot.core.sentences import split_sentences
 from newsbot.core.types import Answer, Citation
 from newsbot.retrieval.alerts import learned_story, read_topic, teach
 from newsbot.retrieval.answer.revisions import reported, revised_in_story
-from newsbot.retrieval.topics import Lead, Story, clause
+from newsbot.retrieval.topics import Lead, clause
 
 if TYPE_CHECKING:
     from newsbot.retrieval.newsbot import Newsbot
@@ -127,9 +127,8 @@ def build_timeline(
         strict = sorted((lead for _, lead in found if reading.about(lead)), key=by_day)
         story = teach(newsbot, reading, strict) if strict else None
     if story is not None:
-        # A timeline spans the story however long it ran: its names, not when it began. Its
-        # matches still count (undated), so its names are those two of them share.
-        story = Story(days=[""] * story.matches, names=story.names)
+        # A timeline spans the story however long it ran: its names, not when it began.
+        story = story.undated()
     # The relevance test leaves out photo galleries: they show the story, no step of it.
     kept = [(hit, lead) for hit, lead in found if reading.about(lead, story)]
     copies = newsbot.store.stories([h.chunk.article_id for h, _ in kept]) if kept else {}

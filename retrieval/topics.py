@@ -161,6 +161,11 @@ class Story:
         known = sorted(d for d in self.days if d)
         return known[len(known) // 2] if known else None
 
+    def undated(self) -> Story:
+        """The story without the day it began: its matches still count (an undated day is
+        no day), so its names are still those two of them share."""
+        return Story(days=[""] * self.matches, names=self.names)
+
     def known_names(self) -> set[str]:
         """The names at least two of the first matches gave (or the only match's names)."""
         least = 2 if self.matches >= 2 else 1
