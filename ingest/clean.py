@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from newsbot.core.calendar import MONTH_WORDS
+
 # Lines that are page furniture, not news: blog footers, cookie banners, ad and share widgets.
 BOILERPLATE_LINE = re.compile(
     r"^\s*(?:related posts?|leave a reply|leave a comment|your email address will not be "
@@ -101,3 +103,43 @@ def normalise(text: str, drop_junk: bool = True) -> str:
 
 def is_boilerplate(line: str) -> bool:
     return bool(BOILERPLATE_LINE.match(line))
+
+
+# Credit lines a body may open with, each its own short paragraph: "Damian J. Troise",
+# "Associated Press", "Special to USA TODAY", "robert.king@indystar.com",
+# "Pramod Thakur/Hindustan Times/Getty Images". Joined to the first sentence they would be
+# quoted with it ("Damian J. Troise Associated Press NEW YORK — Stocks rallied ...").
+CREDIT_MOST_WORDS = 10
+CREDIT_MOST_LINES = 4
+# Lower-case words a credit line holds besides names; any other makes the line a sentence or
+# a subheading ("Why restaurants closed"), which is kept.
+_CREDIT_WORDS = {
+    "and", "of", "the", "to", "for", "at", "in", "by", "de", "la", "da", "van", "von", "der",
+    "staff", "writer", "writers", "reporter", "correspondent", "columnist", "editor",
+    "editors", "contributor", "contributors", "special", "opinion", "photographer", "wire",
+    "reports", "&",
+}  # fmt: skip
+_CREDIT_TOKEN = re.compile(r"^(?:[A-Z0-9][\w.'’-]*|[\w.+-]+@[\w-]+\.[\w.]+)$")
+_HEADING = re.compile(rf"^\s*\d+[.)]\s|\b(?:{MONTH_WORDS})\b\.?\s+\d", re.IGNORECASE)
+_SUFFIX_END = re.compile(r"\b(?:Jr|Sr|Inc|Co|Ltd|[A-Z])\.$")
+
+
+def is_credit_line(paragraph: str) -> bool:
+    """Say whether a short paragraph is a byline, an outlet, an email or a photo credit."""
+    words = paragraph.replace("/", " / ").replace(",", " ").split()
+    if not words or len(paragraph.split()) > CREDIT_MOST_WORDS:
+        return False
+    if re.search(r"[.!?…:;—–-][\"'”’)\]]*$", paragraph) and not _SUFFIX_END.search(paragraph):
+        return False  # a sentence, or a dateline ("Washington CNN —")
+    if _HEADING.search(paragraph):
+        return False  # a list's first item ("1. Jerry Jones") or a day ("July 8"): content
+    return all(w == "/" or w.lower() in _CREDIT_WORDS or _CREDIT_TOKEN.match(w) for w in words)
+
+
+def without_credit_lines(body: str) -> str:
+    """The body without the credit lines it opens with (all kept if nothing else is there)."""
+    paragraphs = body.split("\n\n")
+    drop = 0
+    while drop < min(CREDIT_MOST_LINES, len(paragraphs)) and is_credit_line(paragraphs[drop]):
+        drop += 1
+    return body if drop == len(paragraphs) else "\n\n".join(paragraphs[drop:])

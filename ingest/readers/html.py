@@ -7,7 +7,7 @@ from pathlib import Path
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
-from newsbot.ingest.clean import normalise
+from newsbot.ingest.clean import normalise, without_credit_lines
 from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size, titles
 
@@ -42,6 +42,7 @@ def extract(
         raise InputError(where, "no article text found in the page")
     page_url = url or doc.url or None
     title, id_title = titles(title, body, page_url)
+    body = without_credit_lines(body)  # after the id: a store built earlier keeps its ids
     return Article(
         id=article_id(page_url, path, id_title),
         title=title,

@@ -9,7 +9,7 @@ from typing import Any
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
-from newsbot.ingest.clean import normalise
+from newsbot.ingest.clean import normalise, without_credit_lines
 from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
 from newsbot.ingest.readers.text import decode
@@ -43,6 +43,7 @@ def to_article(record: object, where: str, path: str, max_chars: int | None = No
     url = first(record, ("url", "link", "href"))
     title = str(first(record, ("title", "headline")) or "").strip()
     title, id_title = titles(title, body, str(url) if url else None)
+    body = without_credit_lines(body)  # after the id: a store built earlier keeps its ids
     author = first(record, AUTHOR_KEYS)
     if isinstance(author, list):
         author = ", ".join(str(a) for a in author if a)

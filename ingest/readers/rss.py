@@ -11,7 +11,7 @@ from typing import Any
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
-from newsbot.ingest.clean import normalise
+from newsbot.ingest.clean import normalise, without_credit_lines
 from newsbot.ingest.date_lines import parse_date
 from newsbot.ingest.fetch import NotModified, fetch
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, titles
@@ -98,6 +98,7 @@ def entry_article(
     if not text:
         raise InputError(where, "entry has no text and no link to fetch it from")
     title, id_title = titles(title, text, link)
+    text = without_credit_lines(text)  # after the id: a store built earlier keeps its ids
     key = link or entry.get("id") or None
     return Article(
         id=article_id(key, where, id_title),

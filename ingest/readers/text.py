@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsbot.core.errors import InputError
 from newsbot.core.types import Article
-from newsbot.ingest.clean import is_boilerplate, normalise
+from newsbot.ingest.clean import is_boilerplate, normalise, without_credit_lines
 from newsbot.ingest.date_lines import is_date_line, parse_date
 from newsbot.ingest.readers import DEFAULT_OPTIONS, ReadOptions, article_id, check_size
 
@@ -65,7 +65,7 @@ def parse(raw: str, where: str, path: str | None = None) -> Article:
     head = [i for i, line in enumerate(lines[:4]) if line.strip()]
     if "date" not in meta and head and is_date_line(lines[head[0]]):
         meta["date"] = lines.pop(head[0]).strip()
-    body = normalise("\n".join(lines))
+    body = without_credit_lines(normalise("\n".join(lines)))
     if not body:
         raise InputError(where, "no article text after the title")
     return Article(
