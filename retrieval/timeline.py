@@ -34,6 +34,7 @@ WEEKDAY_BACK = 5  # days back a named weekday may lie
 ISOLATED_DAYS = 45  # a first step this long before the next one is an earlier event ...
 LATER_STEPS = 3  # ... when the story ran at least this many steps after it
 SENTENCES_DATED = 3  # of the opening: where news says when what it reports happened
+REVISED_WITHIN_DAYS = 30  # a figure months older measured another state, not one revised
 AHEAD = re.compile(  # lower case: "May 12" is a day
     r"\b(?:will|next|upcoming|scheduled|expected|set to|plans? to|could|may|would|coverage"
     r"|ends|begins|starts|opens|closes)\b",
@@ -204,7 +205,8 @@ def marked_revisions(
     """Mark each step whose opening gives a figure an earlier step gave differently.
 
     The steps are reports of one story, so a figure is compared as `revised_in_story` does,
-    with steps published on an earlier day only.
+    with steps published on an earlier day only, and not more than REVISED_WITHIN_DAYS earlier
+    (a player's points a month before, a vote three years before, are other counts).
     """
     read = [
         [
@@ -220,6 +222,8 @@ def marked_revisions(
         for n in range(i, 0, -1):  # the latest earlier step first: "up from" what was last said
             if (steps[n - 1].published_at or "") >= (step.published_at or ""):
                 continue  # reports of one day: which is the newer is unknown
+            if not within_days(steps[n - 1].published_at, step.published_at):
+                continue
             pair = revised_in_story(read[n - 1], read[i], terms)
             if pair is not None:
                 new, old = pair
@@ -228,6 +232,14 @@ def marked_revisions(
                 break
         marked.append(replace(step, revised=note) if note else step)
     return marked
+
+
+def within_days(earlier: str | None, later: str | None) -> bool:
+    """Whether two publication days lie at most REVISED_WITHIN_DAYS apart (either unknown: yes)."""
+    if not (earlier and later):
+        return True
+    gap = date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])
+    return gap <= timedelta(days=REVISED_WITHIN_DAYS)
 
 
 def by_day(lead: Lead) -> date:

@@ -51,6 +51,22 @@ _PERSONS = frozenset(
 _TIME = frozenset(
     {"years", "year", "months", "weeks", "days", "hours", "minutes", "decades", "time", "times"}
 )
+# A figure that says how far something moved over a span ("rose 11 cents", "the Dow fell 1,063
+# points", "lost 970,000 subscribers") is a change, not a level a later report revises; a
+# level follows "to", "from" or "at" ("rose to $3.84", "up from $3.73").
+_MOVES = frozenset({
+    "up", "down", "rose", "rise", "rises", "rising", "fell", "fall", "falls", "falling",
+    "gained", "gain", "gains", "gaining", "lost", "lose", "loses", "losing", "shed", "sheds",
+    "dropped", "drop", "drops", "dropping", "jumped", "jump", "jumps", "jumping", "climbed",
+    "climb", "climbs", "climbing", "slid", "slides", "sliding", "slipped", "sank", "sinks",
+    "tumbled", "plunged", "plunges", "surged", "surges", "soared", "soars", "declined",
+    "declines", "increased", "decreased", "added", "add", "adds", "adding", "saves",
+})  # fmt: skip
+_LEVEL = frozenset({"to", "from", "at"})
+_MOVE_REACH = 4
+# "the 74th Emmys" and "No. 3 seed" name which one, not how many.
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+_RANK = frozenset({"no", "number"})
 # What happened to the persons counted (each line one family): "killing 306 people" and
 # "nearly 400 people have died" count one thing; "arrested 31 people" and "20 people wearing
 # masks" do not.
@@ -106,7 +122,8 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
     """The counts and sums a sentence states, each with the words that say what it counts.
 
     Years, days of a month, times, scores and names with a number in them ("XR-17") count
-    nothing.
+    nothing; nor do ordinals and ranks ("74th", "No. 3"), nor moves over a span ("rose 11
+    cents"), which are no levels to revise.
     """
     joined = " ".join(compounds(sentence)).lower()
     found = []
@@ -117,6 +134,10 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         before = _WORD.findall(sentence[:start])[-_REACH:]
         if before and before[-1].lower() in MONTHS:
             continue  # "March 12" is a day
+        if _ORDINAL.match(sentence, end) or (before and before[-1].lower() in _RANK):
+            continue
+        if _moved(_WORD.findall(sentence[:start])[-_MOVE_REACH:]):
+            continue
         after = _WORD.findall(sentence[end:])[:_REACH]
         counts = frozenset(terms(" ".join([*before, *after])))
         if not counts:
@@ -124,8 +145,10 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         around = sentence[max(start - 1, 0) : end + 2]
         unit = next((u for u in "$£€%" if u in around), "")
         # The figure with what it counts: "$3 billion", "14 people" (not "14 were").
-        following = sentence[end:].split()[:1]
+        following = sentence[end:].split()[:2]
         bare = following[0].strip(",.;:%") if following else ""
+        if bare.lower() == "per" and len(following) > 1:
+            bare = f"{bare} {following[1].strip(',.;:')}"  # "$5.56 per gallon", not per barrel
         counted = bool(terms(bare)) and bare.lower() not in FUNCTION_WORDS | QUESTION_WORDS
         currency = unit if unit in "$£€" and unit else ""
         figure = f"{currency}{written}{'%' if unit == '%' else ''}"
@@ -135,6 +158,18 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         noun = bare.lower() if counted or attached else ""
         found.append(Figure(value, phrase, counts, unit, noun))
     return found
+
+
+def _moved(before: Sequence[str]) -> bool:
+    """Whether the words before a figure make it a move ("jumping an average of 8 cents")."""
+    words = [w.lower() for w in before]
+    at = max((i for i, w in enumerate(words) if w in _MOVES), default=-1)
+    return at >= 0 and not _LEVEL & set(words[at + 1 :])
+
+
+def _span(noun: str) -> bool:
+    """Whether a figure's noun is a span of time: an age ("101-year-old"), "3 weeks"."""
+    return noun.strip("-").split("-")[0] in _TIME
 
 
 def find_revision(
@@ -247,7 +282,7 @@ def _pairs(
     """The (new, old) figures of two sentences that count the same thing with other values."""
     found = []
     for new in new_figures:
-        if new.noun.lstrip("-") in _TIME or (new.noun, new.unit, new.value) in fixed:
+        if _span(new.noun) or (new.noun, new.unit, new.value) in fixed:
             continue
         for old in old_figures:
             same = (old.noun, old.unit) == (new.noun, new.unit) and bool(old.counts & new.counts)

@@ -236,6 +236,34 @@ def test_reports_of_one_story_revise_a_figure_in_other_words():
             "The fire had burned 3,221 acres by Monday.",
             "The grove of giant trees stands on 248 acres.",
         ),
+        # An age written as one word.
+        (
+            "A 100-year-old man went on trial in Germany on Thursday.",
+            "A 101-year-old man was convicted by a German court on Tuesday.",
+        ),
+        # An ordinal names which one; a seed, a rank.
+        (
+            "The 49th annual awards air Friday at 9 p.m.",
+            "The 74th annual awards air Monday at 8 p.m.",
+        ),
+        (
+            "Alcaraz beat No. 3 seed Stefanos Tsitsipas in the third round.",
+            "Tiafoe lost to No. 12 seed Carlos Alcaraz in the semifinals.",
+        ),
+        # A day's move is no level: the Dow's points, a price's cents.
+        (
+            "The Dow Jones Industrial Average was up 662 points, or 2%, on Wednesday.",
+            "The Dow fell 1,063 points, or 3.1%, on Thursday.",
+        ),
+        (
+            "Gas prices rose 10 cents since early Monday, according to AAA.",
+            "Prices at the pump climbed on Wednesday, jumping an average of 8 cents.",
+        ),
+        # A price per gallon is not one per barrel.
+        (
+            "Oil prices hit $120 per barrel on Monday.",
+            "Diesel prices hit a record $5.56 per gallon on Thursday.",
+        ),
     ],
 )
 def test_figures_of_one_story_that_count_different_things_are_no_revision(older, newer):
@@ -248,3 +276,35 @@ def test_a_day_of_a_month_is_no_figure():
         sentence_figures("This page recaps the news from Ukraine on Saturday, March 12.", terms)
         == []
     )
+
+
+def test_a_level_after_a_move_is_still_a_figure():
+    # "dropped three cents to $4.16": the cents moved, $4.16 is the level a later report revises.
+    assert _revised(
+        "The national average for regular gasoline dropped three cents to $4.16 a gallon.",
+        "The national average price for regular gasoline fell to $3.99 a gallon on Thursday.",
+    ) == ("$4.16", "$3.99")
+
+
+def _step(article: str, day: str):
+    from newsbot.retrieval.timeline import TimelineStep
+
+    return TimelineStep(day, "published", "", article, None, None, (), article, published_at=day)
+
+
+@pytest.mark.parametrize(
+    ("later", "marked"),
+    [("2022-07-10", "2,000 acres, up from 703 acres [1]"), ("2022-09-10", "")],
+)
+def test_a_timeline_compares_a_figure_with_reports_of_the_last_month_only(later, marked):
+    from datetime import date
+
+    from newsbot.retrieval.timeline import marked_revisions
+    from newsbot.retrieval.topics import Lead
+
+    steps = [_step("a", "2022-07-08"), _step("b", later)]
+    leads = {
+        "a": Lead("a", "Fire", "The fire had burned about 703 acres.", date(2022, 7, 8)),
+        "b": Lead("b", "Fire", "The fire grew to 2,000 acres Sunday.", date.fromisoformat(later)),
+    }
+    assert [s.revised for s in marked_revisions(steps, leads, Tokenizer())] == ["", marked]
