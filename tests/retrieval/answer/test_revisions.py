@@ -182,6 +182,20 @@ def test_the_timeline_marks_the_step_that_revised_the_toll(flood_dir):
     assert "(revised: 23 people, up from 14 people [1])" in told.stdout
 
 
+def test_the_marks_harness_lists_each_mark_with_the_sentences_it_compared(flood_dir, tmp_path):
+    from newsbot.harness.timeline_marks import main
+
+    topics = tmp_path / "topics.jsonl"
+    topics.write_text(json.dumps({"topic": "Millbrook flood", "stories": []}) + "\n")
+    out = tmp_path / "marks.jsonl"
+    args = ["--replay", str(flood_dir), "--store", str(tmp_path / "copy"), "--topics", str(topics)]
+    assert main([*args, "--out", str(out)]) == 0
+    [mark] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert mark["note"] == "23 people, up from 14 people [1]"
+    assert mark["sentence"].startswith("At least 23 people were killed")
+    assert mark["older_sentence"].startswith("At least 14 people were killed")
+
+
 def _read(text: str) -> list:
     from newsbot.retrieval.answer.revisions import reported
 
