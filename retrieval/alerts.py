@@ -82,7 +82,7 @@ def teach(
     """Teach a topic its story from its first matches, names common in the store left out."""
     view = newsbot.searcher.last_keyword
     names = reading.names_in(leads)
-    common = {n for n, df in view.doc_freqs(names).items() if df > NAME_SHARE * view.articles}
+    common = {n for n, df in view.article_counts(names).items() if df > NAME_SHARE * view.articles}
     return reading.learn(story or Story(), leads, common)
 
 
@@ -149,7 +149,7 @@ def meaning(newsbot: Newsbot, topic: str) -> Meaning:
     too_common = False
     if len(reading.words) == 1 and view.articles >= COMMON_FROM:
         [family] = reading.words
-        held = max(view.doc_freqs(family).values(), default=0)
+        held = max(view.article_counts(family).values(), default=0)
         too_common = held > COMMON_SHARE * view.articles
     example = None
     for hit in newsbot.searcher.search(reading.text, k=MEANING_CANDIDATES):

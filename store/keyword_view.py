@@ -176,15 +176,25 @@ class KeywordView:
 
     def idf(self, term: str) -> float:
         """How rare a (stemmed) term is among the articles held; unseen terms are rarest."""
-        df = self._df.get(term)
-        if df is None:
-            # A count of live documents: searcher.doc_freq also counts deleted ones.
-            df = self._df[term] = self._count(self._term("article_terms", term))
+        df = self.holding(term)
         n = self.articles
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def holding(self, term: str) -> int:
+        """How many of the articles held hold a (stemmed) term: live ones, as `articles` counts."""
+        df = self._df.get(term)
+        if df is None:
+            # searcher.doc_freq also counts the deleted documents an update leaves until a merge.
+            df = self._df[term] = self._count(self._term("article_terms", term))
+        return df
+
+    def article_counts(self, terms: Iterable[str]) -> dict[str, int]:
+        """`holding` for each term: what a share of `articles` is taken of."""
+        return {t: self.holding(t) for t in terms}
+
     def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
-        """How many articles hold each (stemmed) term; deleted ones may still count."""
+        """How many articles hold each (stemmed) term; deleted ones may still count (fast: for
+        ranking terms by rarity, not for a share of the articles held)."""
         return {t: int(self.searcher.doc_freq("article_terms", t)) for t in terms}
 
     def similar_articles(self, terms: Sequence[str], k: int) -> list[str]:

@@ -139,6 +139,23 @@ def test_idf_counts_articles_not_chunks_and_stats_come_from_the_index(folder):
     }
 
 
+def test_an_updated_article_counts_once_among_the_articles_holding_a_word(folder):
+    # An update deletes the old documents, which tantivy's doc_freq counts until a merge;
+    # a share of the articles held (alerts' common names) must count the live ones.
+    with KeywordWriter(folder, TERMS) as writer:
+        writer.put_article("ferry", FERRY)
+        writer.put_article("budget", BUDGET)
+        writer.commit(cursor=1)
+        for cursor in (2, 3):
+            writer.put_article("ferry", FERRY)
+            writer.commit(cursor=cursor)
+    view = KeywordIndex(folder, TERMS).view()
+    ferry = TERMS("ferry")[0]
+    assert view.articles == 2
+    assert view.article_counts([ferry]) == {ferry: 1}
+    assert view.doc_freqs([ferry])[ferry] > 1  # why article_counts exists
+
+
 def test_rebuild_swaps_the_folder_under_an_open_reader(folder):
     rebuild(folder, FERRY, TERMS, cursor=1)
     reader = KeywordIndex(folder, TERMS)
