@@ -47,6 +47,7 @@ _JUNK_SENTENCE = [
         r"^(?=.{0,120}$).*\bsubscribe (?:to (?:the |our )?[\w.]+(?: [\w.]+){0,3} )?"
         r"(?:today|now|here)\b",
         r"\b(?:become a (?:digital )?subscriber|subscriber-only|subscribe to our print)\b",
+        r"^(?:not a|already a) (?:subscriber|member)\?$",  # a paywall's prompt, alone
         r"\bsupport(?:ing)? (?:local |strong local |our |quality |journalism like this)*"
         r"journalism\b",
         r"^follow\b.{0,80}\bon (?:twitter|instagram|facebook|x)\b",

@@ -87,6 +87,7 @@ def test_scraped_page_furniture_is_cut_and_the_news_around_it_kept():
             "Share this: Facebook",
             "Leave a Reply",
             "Support local journalism. Subscribe to azcentral.com today.",
+            "Not a subscriber? You can sign up right here.",
         ]
     )
     assert normalise(scraped) == (
@@ -101,5 +102,6 @@ def test_scraped_page_furniture_is_cut_and_the_news_around_it_kept():
         "To stream the show you can subscribe to HBO Max today, starting at $9.99 a month "
         "or $99.99 a year for a plan with ads, or more for the ad-free version.",
         "The bakery said the price of cookies rose faster than the price of flour.",
+        "Not a subscriber of the magazine, he read it at the library every week.",
     ]
     assert normalise("\n\n".join(news)).split("\n\n") == news
