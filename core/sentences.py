@@ -36,6 +36,18 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+HEADING_WORDS = 10
+# What ends a sentence, or a dateline ("Washington CNN —"), possibly inside quotes or brackets.
+_ENDED = re.compile(r"[.!?…:;—–-][\"'”’)\]]*$")
+
+
+def is_heading(paragraph: str) -> bool:
+    """Whether a paragraph is a heading, not a sentence: a subhead ("Higher fares"), a link to
+    another story ("TIMELINE: Queen Elizabeth II dies at 96"): short and unpunctuated."""
+    words = paragraph.split()
+    return 0 < len(words) <= HEADING_WORDS and not _ENDED.search(paragraph.strip())
+
+
 # "Washington CNN —", "Bogota, Colombia (CNN)", "(AP)", "LONDON –": where a wire story was
 # filed, before its first sentence. It names no fact of the story.
 _DATELINE = re.compile(

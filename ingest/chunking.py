@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from newsbot.core.calendar import day_number
-from newsbot.core.sentences import split_sentences
+from newsbot.core.sentences import is_heading, split_sentences
 from newsbot.core.types import Article, Chunk
 from newsbot.store.chroma_rows import chunk_id
 
@@ -42,27 +42,33 @@ def chunk_article(
     title_tokens = count([article.title])[0] if article.title else 0
     budget = min(target_tokens, max_tokens - 2) - title_tokens - 1
     budget = max(budget, 32)  # an absurdly long title must not leave the body nothing
-    sentences = split_sentences(article.text)
-    lengths = count(sentences)
-    pieces: list[tuple[str, int]] = []
-    for sentence, n in zip(sentences, lengths, strict=True):
+    # A heading stays a paragraph of its own: joined to the next sentence it would be read,
+    # and quoted, as that sentence's start ("Higher fares The ferry's fares rose ...").
+    sentences = [
+        (sentence, is_heading(paragraph))
+        for paragraph in article.text.split("\n\n")
+        for sentence in split_sentences(paragraph)
+    ]
+    lengths = count([sentence for sentence, _ in sentences])
+    pieces: list[tuple[str, int, bool]] = []
+    for (sentence, heading), n in zip(sentences, lengths, strict=True):
         if n <= budget:
-            pieces.append((sentence, n))
+            pieces.append((sentence, n, heading))
         else:
             for part in split_long(sentence, budget, count):
-                pieces.append((part, count([part])[0]))
+                pieces.append((part, count([part])[0], heading))
     bodies: list[str] = []
-    current: list[str] = []
+    current = ""
     used = 0
-    for sentence, n in pieces:
+    for sentence, n, heading in pieces:
         # +1: joining sentences with a space may add a word piece at most.
         if current and used + n + 1 > budget:
-            bodies.append(" ".join(current))
-            current, used = [], 0
-        current.append(sentence)
-        used += n + (1 if len(current) > 1 else 0)
+            bodies.append(current.rstrip())
+            current, used = "", 0
+        used += n + (1 if current else 0)
+        current += sentence + ("\n\n" if heading else " ")
     if current:
-        bodies.append(" ".join(current))
+        bodies.append(current.rstrip())
     meta = base_metadata(article, extra_metadata or {})
     return [
         Chunk(

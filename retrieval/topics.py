@@ -20,7 +20,7 @@ from datetime import date
 from itertools import pairwise
 
 from newsbot.core.calendar import CALENDAR_NAMES
-from newsbot.core.sentences import split_sentences, without_dateline
+from newsbot.core.sentences import is_heading, split_sentences, without_dateline
 from newsbot.core.types import Chunk
 from newsbot.retrieval.topic_words import (
     EQUIVALENTS,
@@ -464,7 +464,9 @@ class Topic:
 
 def clause(lead: Lead, topic: Topic) -> str:
     """The opening's first sentence on the topic, without dateline, cut short at a clause."""
-    sentences = [s for s in split_sentences(lead.opening) if not BOILERPLATE.search(s)]
+    sentences = [
+        s for s in split_sentences(lead.opening) if not (BOILERPLATE.search(s) or is_heading(s))
+    ]
     own = [s for s in sentences if set(topic.terms(s)) & topic.own]
     chosen = without_dateline((own or sentences or [lead.title])[0]).strip()
     words = chosen.split()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
+from newsbot.core.sentences import is_heading
 from newsbot.core.types import Answer, Turn
 from newsbot.retrieval.answer.news_questions import news_answer
 from newsbot.retrieval.answer.params import ComposeParams
@@ -288,7 +289,7 @@ class ExtractiveComposer:
             (s, chunk)
             for chunk in sorted((hit.chunk, *hit.extra), key=lambda c: c.position)
             for s in self.split(chunk.text)
-            if len(s.split()) >= p.min_words
+            if len(s.split()) >= p.min_words and not is_heading(s)
         ]
         seen = [i for i, (s, _) in enumerate(sentences) if was_shown(s, shown)]
         after = seen[-1] + 1 if seen else 0

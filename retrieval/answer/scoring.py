@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from newsbot.core.sentences import is_heading
 from newsbot.core.types import Chunk
 from newsbot.retrieval.answer.params import ComposeParams
 from newsbot.retrieval.answer.quotes import Candidate
@@ -118,7 +119,8 @@ class SentenceScorer:
             title_terms = set(self.terms(hit.chunk.title))
             sentences = [(hit.chunk.title, hit.chunk)] if hit.chunk.title else []
             for chunk in sorted((hit.chunk, *hit.extra), key=lambda c: c.position):
-                sentences += [(s, chunk) for s in self.split(chunk.text)]
+                # A heading inside the text ("Higher fares") is no sentence to quote.
+                sentences += [(s, chunk) for s in self.split(chunk.text) if not is_heading(s)]
             for sentence, chunk in sentences:
                 key = " ".join(sentence.lower().split())
                 if key in seen or len(sentence.split()) < p.min_words:

@@ -372,3 +372,12 @@ def test_a_retirement_is_said_as_a_final_game(terms):
     assert not bird.about(lead("Sue Bird scores 20 in a win over Las Vegas", ""))
     # "Last season" is the one before.
     assert not bird.about(lead("Sue Bird's Storm beat last season's champions", ""))
+
+
+def test_an_alert_or_a_timeline_quotes_a_sentence_not_a_heading(terms):
+    from newsbot.retrieval.topics import clause
+
+    news = "Ferry service across Gull Bay will resume in June, officials said."
+    heading = "TIMELINE: When the Gull Bay ferries stopped running"
+    ferries = Lead("a", "Ferries to return", f"{heading}\n\n{news}", date(2024, 5, 1))
+    assert clause(ferries, Topic("Gull Bay ferries", terms)) == news

@@ -194,3 +194,18 @@ def test_a_story_s_first_sentence_is_quoted_without_its_dateline():
     assert answer.text.startswith("NATO formalized its invitation to Sweden and Finland")
     assert "CNN —" not in answer.text
     assert "Madrid CNN —" in answer.citations[0].quote  # the source keeps the article's words
+
+
+def test_a_heading_inside_the_text_is_never_quoted_as_a_sentence():
+    # Chunks keep a heading a paragraph of its own (ingest/chunking.py); a link to another
+    # story ("TIMELINE: ...") names the question's words and answers nothing.
+    hit = _hit(
+        "ferries",
+        "Harbor news",
+        "The council met on Monday to hear residents about the harbor budget.\n\n"
+        "TIMELINE: When the Gull Bay ferries stopped running\n\n"
+        "Ferry service across Gull Bay will resume in June after a two-year pause, officials said.",
+    )
+    answer = _composer().compose("When did the Gull Bay ferries stop running?", [hit])
+    assert answer.text.startswith("Ferry service across Gull Bay will resume in June")
+    assert "TIMELINE" not in answer.text
