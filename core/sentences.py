@@ -41,11 +41,16 @@ HEADING_WORDS = 10
 _ENDED = re.compile(r"[.!?…:;—–-][\"'”’)\]]*$")
 
 
+def is_ended(text: str) -> bool:
+    """Whether a text ends as a sentence or a dateline does (a stop, a question, a dash)."""
+    return bool(_ENDED.search(text.strip()))
+
+
 def is_heading(paragraph: str) -> bool:
     """Whether a paragraph is a heading, not a sentence: a subhead ("Higher fares"), a link to
     another story ("TIMELINE: Queen Elizabeth II dies at 96"): short and unpunctuated."""
     words = paragraph.split()
-    return 0 < len(words) <= HEADING_WORDS and not _ENDED.search(paragraph.strip())
+    return 0 < len(words) <= HEADING_WORDS and not is_ended(paragraph)
 
 
 # "Washington CNN —", "Bogota, Colombia (CNN)", "(AP)", "LONDON –": where a wire story was

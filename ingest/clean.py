@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from newsbot.core.calendar import MONTH_WORDS
+from newsbot.core.sentences import is_ended, split_sentences
 
 # Lines that are page furniture, not news: blog footers, cookie banners, ad and share widgets.
 BOILERPLATE_LINE = re.compile(
@@ -79,8 +80,6 @@ def drop_junk_sentences(paragraph: str) -> str:
     lowered = paragraph.lower()
     if not (any(h in lowered for h in _JUNK_HINTS) or _JUNK_HINT_START.match(lowered)):
         return paragraph
-    from newsbot.core.sentences import split_sentences
-
     kept = " ".join(s for s in split_sentences(paragraph) if not is_junk_sentence(s))
     # What is left of a list marker or a label ("1.", "SPORTS:") is not news either.
     return kept if re.search(r"[^\W\d_]{2,}.*[^\W\d_]{2,}", kept) else ""
@@ -130,7 +129,7 @@ def is_credit_line(paragraph: str) -> bool:
     words = paragraph.replace("/", " / ").replace(",", " ").split()
     if not words or len(paragraph.split()) > CREDIT_MOST_WORDS:
         return False
-    if re.search(r"[.!?…:;—–-][\"'”’)\]]*$", paragraph) and not _SUFFIX_END.search(paragraph):
+    if is_ended(paragraph) and not _SUFFIX_END.search(paragraph):
         return False  # a sentence, or a dateline ("Washington CNN —")
     if _HEADING.search(paragraph):
         return False  # a list's first item ("1. Jerry Jones") or a day ("July 8"): content
