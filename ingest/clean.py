@@ -120,7 +120,7 @@ _CREDIT_WORDS = {
     "reports", "&",
 }  # fmt: skip
 _CREDIT_TOKEN = re.compile(r"^(?:[A-Z0-9][\w.'’-]*|[\w.+-]+@[\w-]+\.[\w.]+)$")
-_HEADING = re.compile(rf"^\s*\d+[.)]\s|\b(?:{MONTH_WORDS})\b\.?\s+\d", re.IGNORECASE)
+_LIST_ITEM_OR_DAY = re.compile(rf"^\s*\d+[.)]\s|\b(?:{MONTH_WORDS})\b\.?\s+\d", re.IGNORECASE)
 _SUFFIX_END = re.compile(r"\b(?:Jr|Sr|Inc|Co|Ltd|[A-Z])\.$")
 
 
@@ -131,7 +131,7 @@ def is_credit_line(paragraph: str) -> bool:
         return False
     if is_ended(paragraph) and not _SUFFIX_END.search(paragraph):
         return False  # a sentence, or a dateline ("Washington CNN —")
-    if _HEADING.search(paragraph):
+    if _LIST_ITEM_OR_DAY.search(paragraph):
         return False  # a list's first item ("1. Jerry Jones") or a day ("July 8"): content
     return all(w == "/" or w.lower() in _CREDIT_WORDS or _CREDIT_TOKEN.match(w) for w in words)
 

@@ -131,12 +131,13 @@ def sentence_figures(sentence: str, terms: Terms) -> list[Figure]:
         written = sentence[start:end]
         if written.lower() in joined or _YEAR.fullmatch(written):
             continue
-        before = _WORD.findall(sentence[:start])[-_REACH:]
+        preceding = _WORD.findall(sentence[:start])
+        before = preceding[-_REACH:]
         if before and before[-1].lower() in MONTHS:
             continue  # "March 12" is a day
         if _ORDINAL.match(sentence, end) or (before and before[-1].lower() in _RANK):
             continue
-        if _moved(_WORD.findall(sentence[:start])[-_MOVE_REACH:]):
+        if _moved(preceding[-_MOVE_REACH:]):
             continue
         after = _WORD.findall(sentence[end:])[:_REACH]
         counts = frozenset(terms(" ".join([*before, *after])))
